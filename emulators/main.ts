@@ -1,0 +1,91 @@
+import { parseArgs } from 'node:util';
+import { parseFaultKinds } from './faults.js';
+import { SERVICES, type ServiceName } from './http.js';
+import { startEmulator } from './index.js';
+
+const USAGE =
+  'npm run emulate -- [--port N] [--latency-ms N] [--fault-rate F] [--faults 429,500,reset,drop-after-commit] ' +
+  '[--seed S] [--fault-services lambda,sts,artifacts,github] [--not-enabled REGION,...] [--retry-after S]';
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\nUsage: ${USAGE}\n`);
+  process.exit(2);
+}
+
+function number(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) fail(`--${name} must be a non-negative number, got '${value}'.`);
+  return n;
+}
+
+const { values } = (() => {
+  try {
+    return parseArgs({
+      options: {
+        port: { type: 'string' },
+        'latency-ms': { type: 'string' },
+        'fault-rate': { type: 'string' },
+        faults: { type: 'string' },
+        seed: { type: 'string' },
+        'fault-services': { type: 'string' },
+        'not-enabled': { type: 'string' },
+        'retry-after': { type: 'string' },
+        help: { type: 'boolean' },
+      },
+      strict: true,
+    });
+  } catch (err) {
+    fail(err instanceof Error ? err.message : String(err));
+  }
+})();
+
+if (values.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+
+const rate = number('fault-rate', values['fault-rate'], 0);
+if (rate > 1) fail(`--fault-rate is a probability between 0 and 1, got '${values['fault-rate']}'.`);
+const services = list(values['fault-services']);
+for (const s of services) {
+  if (!(SERVICES as readonly string[]).includes(s)) fail(`Unknown service '${s}' in --fault-services.`);
+}
+let kinds;
+try {
+  kinds = values.faults ? parseFaultKinds(values.faults) : undefined;
+} catch (err) {
+  fail(err instanceof Error ? err.message : String(err));
+}
+
+const emulator = await startEmulator({
+  port: number('port', values.port, 0),
+  latencyMs: number('latency-ms', values['latency-ms'], 0),
+  faults: {
+    rate,
+    ...(kinds ? { kinds } : {}),
+    seed: values.seed ?? '1',
+    services: services.length ? (services as ServiceName[]) : undefined,
+    retryAfterSeconds: number('retry-after', values['retry-after'], 1),
+  },
+  aws: { notEnabled: list(values['not-enabled']) },
+});
+
+process.stdout.write(`${JSON.stringify({ env: emulator.env })}\n`);
+
+let stopping = false;
+async function shutdown(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  await emulator.stop();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown());
+process.on('SIGINT', () => void shutdown());

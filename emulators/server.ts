@@ -1,0 +1,219 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FaultPlan, type FaultKind, type FaultSettings } from './faults.js';
+import { json, signingScope, type EmuRequest, type EmuResponse, type Service, type ServiceName } from './http.js';
+
+export interface RequestLogEntry {
+  seq: number;
+  service: ServiceName | 'none';
+  region?: string;
+  method: string;
+  path: string;
+  status: number | 'reset' | 'dropped';
+  fault?: FaultKind;
+}
+
+export interface ServerOptions {
+  port?: number;
+  latencyMs?: number;
+  faults?: Partial<FaultSettings>;
+}
+
+/** Settings that tests may change while the server runs (POST /__emulator/config). */
+export interface RuntimeConfig {
+  latencyMs: number;
+  faults: FaultSettings;
+}
+
+const CONTROL_PREFIX = '/__emulator/';
+/** Bodies above this are refused outright; the Lambda limit (69,905,067 bytes) is checked by the Lambda service. */
+const MAX_BODY_BYTES = 512 * 1024 * 1024;
+
+export interface ControlHandler {
+  (path: string, req: EmuRequest): Promise<EmuResponse | undefined> | EmuResponse | undefined;
+}
+
+/**
+ * One HTTP server on 127.0.0.1 in front of every emulated service. It reads the body, finds the service, applies
+ * latency and faults, and writes the response (or drops it).
+ */
+export class EmulatorServer {
+  readonly log: RequestLogEntry[] = [];
+  readonly faultPlan: FaultPlan;
+  latencyMs: number;
+  private seq = 0;
+  private readonly server: http.Server;
+  private readonly sockets = new Set<import('node:net').Socket>();
+  private readonly controlHandlers: ControlHandler[] = [];
+  baseUrl = '';
+
+  constructor(
+    private readonly services: Service[],
+    options: ServerOptions = {},
+  ) {
+    this.latencyMs = options.latencyMs ?? 0;
+    this.faultPlan = new FaultPlan({
+      rate: 0,
+      kinds: ['429', '500', 'reset', 'drop-after-commit'],
+      seed: '1',
+      retryAfterSeconds: 1,
+      ...options.faults,
+    });
+    this.server = http.createServer((req, res) => {
+      this.onRequest(req, res).catch((err: unknown) => {
+        if (!res.headersSent) {
+          res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end(`emulator bug: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        } else {
+          res.destroy();
+        }
+      });
+    });
+    this.server.keepAliveTimeout = 5000;
+    this.server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+  }
+
+  /** Extra routes under /__emulator/ (state inspection, seeding) contributed by the services. */
+  addControl(handler: ControlHandler): void {
+    this.controlHandlers.push(handler);
+  }
+
+  async listen(port = 0): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', () => resolve());
+    });
+    const { port: actual } = this.server.address() as AddressInfo;
+    this.baseUrl = `http://127.0.0.1:${actual}`;
+    return this.baseUrl;
+  }
+
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    await closed;
+  }
+
+  /** Requests to the emulated services (control routes excluded). */
+  requests(filter: Partial<Pick<RequestLogEntry, 'service' | 'region' | 'method'>> = {}): RequestLogEntry[] {
+    return this.log.filter((e) =>
+      Object.entries(filter).every(([k, v]) => e[k as keyof RequestLogEntry] === v || v === undefined),
+    );
+  }
+
+  private async onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    if (body === undefined) {
+      res.writeHead(413, { 'content-type': 'text/plain' });
+      res.end('request body too large for the emulator');
+      return;
+    }
+    const url = new URL(req.url ?? '/', this.baseUrl);
+    const emuReq: EmuRequest = {
+      method: req.method ?? 'GET',
+      url,
+      headers: req.headers,
+      body,
+      scope: signingScope(req.headers, url),
+      baseUrl: this.baseUrl,
+    };
+
+    if (url.pathname.startsWith(CONTROL_PREFIX)) {
+      await this.respond(res, await this.control(url.pathname.slice(CONTROL_PREFIX.length), emuReq));
+      return;
+    }
+
+    const service = this.services.find((s) => s.matches(emuReq));
+    const entry: RequestLogEntry = {
+      seq: ++this.seq,
+      service: service?.name ?? 'none',
+      region: emuReq.scope?.region,
+      method: emuReq.method,
+      path: url.pathname,
+      status: 0,
+    };
+    this.log.push(entry);
+    if (this.latencyMs > 0) await sleep(this.latencyMs);
+    if (!service) {
+      entry.status = 404;
+      await this.respond(
+        res,
+        json(404, { message: `The emulator serves nothing at ${emuReq.method} ${url.pathname}` }),
+      );
+      return;
+    }
+
+    const fault = this.faultPlan.decide(service.name, `${entry.region ?? '-'} ${entry.method} ${entry.path}`);
+    entry.fault = fault;
+    if (fault === 'reset') {
+      entry.status = 'reset';
+      req.socket.destroy();
+      return;
+    }
+    if (fault === '429' || fault === '500') {
+      const response = service.errorResponse(
+        fault === '429' ? 'throttle' : 'server',
+        this.faultPlan.settings.retryAfterSeconds,
+      );
+      entry.status = response.status;
+      await this.respond(res, response);
+      return;
+    }
+    const response = await service.handle(emuReq);
+    if (fault === 'drop-after-commit') {
+      entry.status = 'dropped';
+      req.socket.destroy();
+      return;
+    }
+    entry.status = response.status;
+    await this.respond(res, response);
+  }
+
+  private async control(path: string, req: EmuRequest): Promise<EmuResponse> {
+    if (path === 'requests' && req.method === 'GET') return json(200, this.log);
+    if (path === 'requests' && req.method === 'DELETE') {
+      this.log.length = 0;
+      return json(204, {});
+    }
+    if (path === 'config' && req.method === 'GET') {
+      return json(200, { latencyMs: this.latencyMs, faults: this.faultPlan.settings });
+    }
+    if (path === 'config' && req.method === 'POST') {
+      const patch = JSON.parse(req.body.toString('utf8') || '{}') as Partial<RuntimeConfig> & {
+        faults?: Partial<FaultSettings>;
+      };
+      if (typeof patch.latencyMs === 'number') this.latencyMs = patch.latencyMs;
+      if (patch.faults) this.faultPlan.reset(patch.faults);
+      return json(200, { latencyMs: this.latencyMs, faults: this.faultPlan.settings });
+    }
+    for (const handler of this.controlHandlers) {
+      const response = await handler(path, req);
+      if (response) return response;
+    }
+    return json(404, { message: `Unknown control route ${req.method} ${CONTROL_PREFIX}${path}` });
+  }
+
+  private async respond(res: http.ServerResponse, response: EmuResponse): Promise<void> {
+    const body = response.body ?? '';
+    const headers: Record<string, string | number> = { ...response.headers };
+    if (response.status !== 204 && response.status !== 304) headers['content-length'] = Buffer.byteLength(body);
+    res.writeHead(response.status, headers);
+    await new Promise<void>((resolve) => res.end(body, () => resolve()));
+  }
+}
+
+async function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  let tooLarge = false;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    if (total > MAX_BODY_BYTES) tooLarge = true;
+    if (!tooLarge) chunks.push(chunk);
+  }
+  return tooLarge ? undefined : Buffer.concat(chunks);
+}

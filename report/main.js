@@ -1,0 +1,3 @@
+// The report sub-action runs the shared bundle with its command fixed.
+process.env.INPUT_COMMAND = 'report';
+await import('../dist/index.js');

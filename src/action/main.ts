@@ -1,0 +1,40 @@
+import * as core from '@actions/core';
+import { ConfigurationError } from '../errors.js';
+import { runBuild } from './build.js';
+import { runPublish } from './publish.js';
+import { runReport } from './report.js';
+import { runResolve } from './resolve.js';
+
+export const COMMANDS = ['build', 'publish', 'report', 'resolve'] as const;
+export type Command = (typeof COMMANDS)[number];
+
+const RUNNERS: Record<Command, () => Promise<void>> = {
+  build: runBuild,
+  publish: runPublish,
+  report: runReport,
+  resolve: runResolve,
+};
+
+export function parseCommand(value: string): Command {
+  const command = value.trim().toLowerCase();
+  if ((COMMANDS as readonly string[]).includes(command)) return command as Command;
+  throw new ConfigurationError(`Invalid command '${value}'. Expected one of: ${COMMANDS.join(', ')}.`);
+}
+
+/**
+ * The one place that turns an error into a failed step: a ConfigurationError is the user's to fix and is reported
+ * as its message alone; anything else is a bug and keeps its stack.
+ */
+export async function run(): Promise<void> {
+  try {
+    const command = parseCommand(core.getInput('command', { required: true }));
+    await RUNNERS[command]();
+  } catch (err) {
+    if (err instanceof ConfigurationError) {
+      core.setFailed(err.message);
+    } else {
+      const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
+      core.setFailed(`${detail}\nThis is a bug in lambda-layer-release; please report it with the log above.`);
+    }
+  }
+}
