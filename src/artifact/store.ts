@@ -26,6 +26,8 @@ export interface ArtifactStore {
     options?: { retentionDays?: number },
   ): Promise<StoredArtifact>;
   find(name: string, options?: FindOptions): Promise<StoredArtifact | undefined>;
+  /** Every artifact of the run (this run unless options.runId); `report` uses it to collect the matrix legs' records. */
+  list?(options?: FindOptions): Promise<StoredArtifact[]>;
   /** Downloads into `directory` and returns the folder holding the artifact's files. */
   download(artifact: StoredArtifact, directory: string, options?: FindOptions): Promise<string>;
   delete?(name: string): Promise<void>;
