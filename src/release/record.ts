@@ -21,5 +21,7 @@ export interface ResultRecord {
   runtimes?: string[];
   architectures?: string[];
   commit?: string;
+  /** ISO 8601 time the record was written; `report` prefers the newer of two legs' rows for the same region. */
+  createdAt?: string;
   regions: Record<string, RegionResult>;
 }

@@ -1,0 +1,175 @@
+/**
+ * SSM pointers: per region, String parameters `<prefix>/<name>/latest` and `<prefix>/<name>/<major>` whose value is
+ * a LayerVersionArn, so a CloudFormation template (`{{resolve:ssm:/layers/otel/1}}`) or Terraform
+ * (`data "aws_ssm_parameter"`) gets "the newest 1.x" in its own region.
+ *
+ * A pointer only moves forward. The semver of what it points at now is read back through that version's marker
+ * (GetLayerVersionByArn: the version is the source of truth, and IAM stays scoped to the prefix and the layer). A
+ * pointer is written when it is missing, when its version is older, when its version is gone (a dangling pointer),
+ * or when it points at a version without our marker (with a warning). Prereleases move no pointer.
+ */
+import { GetLayerVersionByArnCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { GetParametersCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import pLimit from 'p-limit';
+import semver from 'semver';
+import { ConfigurationError, errorMessage } from '../errors.js';
+import { parseLayerVersionArn } from '../release/arn.js';
+import { formatMarker, parseMarker } from './marker.js';
+
+/** Parameter names may not exceed 1011 characters counting the parameter ARN; this leaves room for the longest. */
+const NAME_LIMIT = 1011 - 'arn:aws-iso-b:ssm:us-isob-east-1:123456789012:parameter'.length;
+const MAX_DEPTH = 15;
+const SEGMENT = /^[A-Za-z0-9_.-]+$/;
+
+/**
+ * Checks the `ssm-prefix` input (before any AWS call) and returns it without a trailing slash; `/` alone puts the
+ * pointers at `/<name>/...`.
+ */
+export function validateSsmPrefix(input: string, layerName: string): string {
+  const prefix = input.trim().replace(/\/+$/, '');
+  const fail = (why: string): never => {
+    throw new ConfigurationError(`Input 'ssm-prefix' ${why}; for example '/lambda-layers'. Got '${input.trim()}'.`);
+  };
+  if (!input.trim().startsWith('/')) fail('must start with /');
+  const segments = prefix === '' ? [] : prefix.slice(1).split('/');
+  if (segments.some((s) => !SEGMENT.test(s))) fail('may hold only letters, digits, _ . - and single / between levels');
+  if (/^(aws|ssm)/i.test(segments[0] ?? layerName)) fail("may not begin with 'aws' or 'ssm' (reserved by AWS)");
+  if (segments.length + 2 > MAX_DEPTH) fail(`is too deep: parameters may have at most ${MAX_DEPTH} levels`);
+  if (`${prefix}/${layerName}/latest`.length > NAME_LIMIT) fail(`is too long: names may have ${NAME_LIMIT} characters`);
+  return prefix;
+}
+
+export function pointerNames(prefix: string, name: string, version: string): { latest: string; major: string } {
+  const major = semver.major(version);
+  return { latest: `${prefix}/${name}/latest`, major: `${prefix}/${name}/${major}` };
+}
+
+export type PointerOutcome = 'created' | 'updated' | 'current' | 'kept';
+
+export interface PointerResult {
+  parameter: string;
+  outcome: PointerOutcome;
+  /** The ARN the parameter held before, when it existed. */
+  previous?: string;
+  /** Why a pointer was kept or overwritten, in words. */
+  reason?: string;
+}
+
+export interface RegionPointers {
+  region: string;
+  pointers: PointerResult[];
+  error?: string;
+}
+
+export interface SsmPointerOptions {
+  /** A prefix checked by validateSsmPrefix. */
+  prefix: string;
+  name: string;
+  /** Semver of the release. */
+  version: string;
+  commit?: string;
+  /** region -> LayerVersionArn of every region that has the release (published or unchanged). */
+  arns: Record<string, string>;
+  ssmFor(region: string): SSMClient;
+  lambdaFor(region: string): LambdaClient;
+  logger?: { info(message: string): void; warning(message: string): void };
+  concurrency?: number;
+}
+
+type Existing = { semver: string } | { unknown: string };
+
+/** What the ARN a pointer holds stands for: its version's semver, or why that cannot be known. */
+async function pointedVersion(lambda: LambdaClient, arn: string): Promise<Existing> {
+  if (!parseLayerVersionArn(arn)) return { unknown: 'it does not hold a layer version ARN' };
+  try {
+    const layer = await lambda.send(new GetLayerVersionByArnCommand({ Arn: arn }));
+    const marker = parseMarker(layer.Description);
+    return marker ? { semver: marker.version } : { unknown: `${arn} has no lambda-layer-release version marker` };
+  } catch (err) {
+    if ((err as { name?: string }).name === 'ResourceNotFoundException') return { unknown: `${arn} no longer exists` };
+    throw err;
+  }
+}
+
+/** True when `arn` (semver `version`) should replace what the pointer holds now. */
+async function decide(options: SsmPointerOptions, region: string, current: string, arn: string) {
+  if (current === arn) return { write: false, outcome: 'current' as const };
+  const existing = await pointedVersion(options.lambdaFor(region), current);
+  if ('unknown' in existing) return { write: true, outcome: 'updated' as const, reason: existing.unknown };
+  const order = semver.compare(options.version, existing.semver);
+  if (order > 0) return { write: true, outcome: 'updated' as const, reason: `${existing.semver} is older` };
+  if (order < 0) return { write: false, outcome: 'kept' as const, reason: `it points at newer ${existing.semver}` };
+  // Same semver published again (skip-unchanged off): the higher layer version of the same layer is the newer one.
+  const now = parseLayerVersionArn(current);
+  const next = parseLayerVersionArn(arn);
+  if (now && next && now.layerName === next.layerName && now.account === next.account && now.version > next.version) {
+    return { write: false, outcome: 'kept' as const, reason: `it points at a newer layer version ${now.version}` };
+  }
+  return { write: true, outcome: 'updated' as const, reason: `republished ${existing.semver}` };
+}
+
+async function writeRegion(options: SsmPointerOptions, region: string, arn: string): Promise<RegionPointers> {
+  const { latest, major } = pointerNames(options.prefix, options.name, options.version);
+  const ssm = options.ssmFor(region);
+  const found = await ssm.send(new GetParametersCommand({ Names: [latest, major] }));
+  const values = new Map((found.Parameters ?? []).map((p) => [p.Name, p.Value]));
+  const pointers: PointerResult[] = [];
+  for (const [parameter, scope] of [
+    [latest, 'release'],
+    [major, `${semver.major(options.version)}.x release`],
+  ] as const) {
+    const current = values.get(parameter);
+    const verdict =
+      current === undefined
+        ? { write: true, outcome: 'created' as const }
+        : await decide(options, region, current, arn);
+    if (verdict.write) {
+      await ssm.send(
+        new PutParameterCommand({
+          Name: parameter,
+          Value: arn,
+          Type: 'String',
+          DataType: 'text',
+          Overwrite: true,
+          Description: `Newest ${scope} of Lambda layer ${options.name}, written by lambda-layer-release ${formatMarker({ version: options.version, commit: options.commit })}`,
+        }),
+      );
+    }
+    const result: PointerResult = { parameter, outcome: verdict.outcome };
+    if (current !== undefined) result.previous = current;
+    if ('reason' in verdict && verdict.reason) result.reason = verdict.reason;
+    pointers.push(result);
+  }
+  return { region, pointers };
+}
+
+/**
+ * Writes the pointers in every region of `arns`. A region that fails does not stop the others: its error is in the
+ * result for the caller to report (and to count toward fail-on if it wants).
+ */
+export async function writeSsmPointers(options: SsmPointerOptions): Promise<RegionPointers[]> {
+  const regions = Object.keys(options.arns).sort();
+  if (semver.prerelease(options.version)) {
+    options.logger?.info(`SSM pointers are not moved by prerelease ${options.version}.`);
+    return [];
+  }
+  const limit = pLimit(options.concurrency ?? 8);
+  return Promise.all(
+    regions.map((region) =>
+      limit(async () => {
+        try {
+          const result = await writeRegion(options, region, options.arns[region]);
+          for (const p of result.pointers) {
+            const why = p.reason ? ` (${p.reason})` : '';
+            if (p.outcome === 'kept') options.logger?.info(`${region}: kept ${p.parameter}${why}.`);
+            else if (p.reason?.includes('marker'))
+              options.logger?.warning(`${region}: overwrote ${p.parameter}${why}.`);
+          }
+          return result;
+        } catch (err) {
+          return { region, pointers: [], error: errorMessage(err) };
+        }
+      }),
+    ),
+  );
+}

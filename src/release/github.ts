@@ -1,0 +1,162 @@
+/**
+ * Writes a layer's result to a GitHub release: its section of the body and the `<name>.arns.json` asset. The ARNs
+ * are validated before the first request, so a wrong record never reaches the release.
+ */
+import type { getOctokit } from '@actions/github';
+import { assetName, serializeRecord } from './records.js';
+import { patchBody } from './body.js';
+import type { ResultRecord } from './record.js';
+import { renderSection } from './section.js';
+import type { ReleasePayload } from './settings.js';
+import { validateArns } from './validate.js';
+
+export type Octokit = ReturnType<typeof getOctokit>;
+
+export interface ReleaseLogger {
+  info(message: string): void;
+  warning(message: string): void;
+}
+
+/** A release by id, by tag, or as the `release` event payload carries it. */
+export type ReleaseRef = { id: number } | { tag: string } | ReleasePayload;
+
+export interface UpdateReleaseOptions {
+  octokit: Octokit;
+  owner: string;
+  repo: string;
+  release: ReleaseRef;
+  record: ResultRecord;
+  logger?: ReleaseLogger;
+  /** Waits between body write attempts when a concurrent writer dropped our section; injectable for tests. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Attempts to get the section into the body when other jobs write the same release at the same time. */
+  bodyAttempts?: number;
+}
+
+export interface UpdateReleaseResult {
+  releaseId: number;
+  tag: string;
+  htmlUrl: string;
+  bodyChanged: boolean;
+  assetId: number;
+  assetUrl: string;
+  /** Older assets of the same name that were deleted first. */
+  replacedAssets: number;
+}
+
+interface Release {
+  id: number;
+  tag_name: string;
+  body?: string | null;
+  upload_url: string;
+  html_url: string;
+}
+
+const silent: ReleaseLogger = { info: () => undefined, warning: () => undefined };
+
+function status(err: unknown): number | undefined {
+  return typeof err === 'object' && err !== null && 'status' in err ? Number(err.status) : undefined;
+}
+
+async function findRelease(octokit: Octokit, owner: string, repo: string, ref: ReleaseRef): Promise<Release> {
+  if ('id' in ref) {
+    return (await octokit.rest.repos.getRelease({ owner, repo, release_id: ref.id })).data as Release;
+  }
+  try {
+    return (await octokit.rest.repos.getReleaseByTag({ owner, repo, tag: ref.tag })).data as Release;
+  } catch (err) {
+    if (status(err) !== 404) throw err;
+  }
+  // Draft releases have no tag yet as far as /releases/tags is concerned; the list shows them to writers.
+  for await (const page of octokit.paginate.iterator(octokit.rest.repos.listReleases, { owner, repo, per_page: 100 })) {
+    const found = page.data.find((r) => r.tag_name === ref.tag);
+    if (found) return found as Release;
+  }
+  throw new Error(`No release with tag '${ref.tag}' in ${owner}/${repo}: create the release first, or set 'release'.`);
+}
+
+/** Deletes every asset called `name` (an old upload, or a broken one left in state "starter"), then uploads anew. */
+async function replaceAsset(
+  octokit: Octokit,
+  owner: string,
+  repo: string,
+  release: Release,
+  name: string,
+  content: string,
+): Promise<{ id: number; url: string; replaced: number }> {
+  const assets = await octokit.paginate(octokit.rest.repos.listReleaseAssets, {
+    owner,
+    repo,
+    release_id: release.id,
+    per_page: 100,
+  });
+  const old = assets.filter((a) => a.name === name);
+  for (const asset of old) {
+    await octokit.rest.repos.deleteReleaseAsset({ owner, repo, asset_id: asset.id });
+  }
+  // upload_url is an RFC 6570 template ("…/assets{?name,label}") on the uploads host of github.com or of a GHES
+  // instance; octokit.rest.repos.uploadReleaseAsset would send to uploads.github.com whatever the server.
+  const data = Buffer.from(content, 'utf8');
+  const uploaded = await octokit.request({
+    method: 'POST',
+    url: release.upload_url,
+    name,
+    data,
+    headers: { 'content-type': 'application/json', 'content-length': data.length },
+  });
+  const asset = uploaded.data as { id: number; browser_download_url: string };
+  return { id: asset.id, url: asset.browser_download_url, replaced: old.length };
+}
+
+/**
+ * Reads the body just before writing it, and reads it back after: two layers' jobs that update the same release at
+ * once can overwrite each other's section, and GitHub offers no conditional update. A lost section is written again.
+ */
+async function writeSection(options: UpdateReleaseOptions, releaseId: number): Promise<boolean> {
+  const { octokit, owner, repo, record } = options;
+  const logger = options.logger ?? silent;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const section = renderSection(record);
+  const attempts = Math.max(1, options.bodyAttempts ?? 3);
+  let changed = false;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const current = (await octokit.rest.repos.getRelease({ owner, repo, release_id: releaseId })).data.body ?? '';
+    const patched = patchBody(current, record.name, section);
+    if (patched === current) return changed;
+    await octokit.rest.repos.updateRelease({ owner, repo, release_id: releaseId, body: patched });
+    changed = true;
+    const after = (await octokit.rest.repos.getRelease({ owner, repo, release_id: releaseId })).data.body ?? '';
+    if (patchBody(after, record.name, section) === after) return true;
+    logger.warning(
+      `Another job changed release ${releaseId} at the same time; writing the '${record.name}' section again.`,
+    );
+    await sleep(250 * attempt + Math.floor(Math.random() * 250));
+  }
+  throw new Error(`The '${record.name}' section of release ${releaseId} kept being overwritten by concurrent updates.`);
+}
+
+/** Validates the record, uploads `<name>.arns.json` (replacing an older one) and patches the body's section. */
+export async function updateRelease(options: UpdateReleaseOptions): Promise<UpdateReleaseResult> {
+  const { octokit, owner, repo, record } = options;
+  const logger = options.logger ?? silent;
+  validateArns(record);
+  const release = await findRelease(octokit, owner, repo, options.release);
+  const name = assetName(record.name);
+  const asset = await replaceAsset(octokit, owner, repo, release, name, serializeRecord(record));
+  logger.info(`Uploaded ${name} to release ${release.tag_name}${asset.replaced ? ' (replacing the older one)' : ''}.`);
+  const bodyChanged = await writeSection(options, release.id);
+  logger.info(
+    bodyChanged
+      ? `Updated the '${record.name}' section of release ${release.tag_name}: ${release.html_url}`
+      : `The '${record.name}' section of release ${release.tag_name} was already up to date.`,
+  );
+  return {
+    releaseId: release.id,
+    tag: release.tag_name,
+    htmlUrl: release.html_url,
+    bodyChanged,
+    assetId: asset.id,
+    assetUrl: asset.url,
+    replacedAssets: asset.replaced,
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * Matrix legs hand their result records to `report` as small artifacts of the run, one per leg:
+ *
+ *     lambda-layer-result-<layer name>.<job id>-<10 hex digits>
+ *
+ * The dot cannot occur in a layer name, so `report` for layer `otel` never picks up the legs of `otel-arm`. The hex
+ * digits tell the legs of one matrix job apart: a hash of the runner's job id (unique per leg and per attempt, read
+ * from the runtime token's scope), or of the leg's regions and identity where there is no token.
+ */
+import { createHash } from 'node:crypto';
+import { readdir, readFile, mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ArtifactStore, StoredArtifact } from '../artifact/store.js';
+import type { ResultRecord } from './record.js';
+import { parseRecord, serializeRecord } from './records.js';
+
+export const RESULT_ARTIFACT_PREFIX = 'lambda-layer-result-';
+
+export interface LegEnv {
+  GITHUB_JOB?: string;
+  ACTIONS_RUNTIME_TOKEN?: string;
+}
+
+/** The backend job id from the runtime token's `Actions.Results:<run>:<job>` scope; the token itself is not kept. */
+export function runtimeJobId(token: string | undefined): string | undefined {
+  const payload = token?.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { scp?: unknown };
+    const scopes = typeof claims.scp === 'string' ? claims.scp.split(' ') : [];
+    const scope = scopes.find((s) => s.startsWith('Actions.Results:'));
+    return scope?.split(':')[2] || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `<job>-<hash>`: stable for one leg, different between the legs of a matrix. `identity` (the role or account a leg
+ * publishes with) separates legs that publish the same regions to different accounts when no token is there.
+ */
+export function legId(env: LegEnv, regions: string[], identity = ''): string {
+  const job = (env.GITHUB_JOB ?? 'job').replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60) || 'job';
+  const jobId = runtimeJobId(env.ACTIONS_RUNTIME_TOKEN);
+  const key = jobId ? `job:${jobId}` : `regions:${[...regions].sort().join(',')}|identity:${identity}`;
+  return `${job}-${createHash('sha256').update(key).digest('hex').slice(0, 10)}`;
+}
+
+export function legArtifactPrefix(name: string): string {
+  return `${RESULT_ARTIFACT_PREFIX}${name}.`;
+}
+
+export function legArtifactName(name: string, leg: string): string {
+  return `${legArtifactPrefix(name)}${leg}`;
+}
+
+function recordFile(name: string): string {
+  return `${name}.result.json`;
+}
+
+export interface UploadLegOptions {
+  env: LegEnv;
+  /** A scratch folder for the file to upload. */
+  directory: string;
+  /** The role or account this leg publishes with, when the workflow passes one. */
+  identity?: string;
+  retentionDays?: number;
+}
+
+/** Uploads a publish leg's record for `report`; replaces the leg's own earlier upload where the store can delete. */
+export async function uploadLegRecord(
+  store: ArtifactStore,
+  record: ResultRecord,
+  options: UploadLegOptions,
+): Promise<StoredArtifact> {
+  const name = legArtifactName(record.name, legId(options.env, Object.keys(record.regions), options.identity));
+  await mkdir(options.directory, { recursive: true });
+  const file = path.join(options.directory, recordFile(record.name));
+  await writeFile(file, serializeRecord(record));
+  if (store.delete && (await store.find(name))) await store.delete(name);
+  return store.upload(name, [file], options.directory, { retentionDays: options.retentionDays });
+}
+
+export interface LegRecords {
+  records: ResultRecord[];
+  /** The artifact name of each record, in the same order: used in messages. */
+  labels: string[];
+}
+
+/** Downloads every leg record of layer `name` that this run's artifacts hold. */
+export async function collectLegRecords(store: ArtifactStore, name: string, directory: string): Promise<LegRecords> {
+  if (!store.list) throw new Error('This artifact store cannot list artifacts, which report needs.');
+  const prefix = legArtifactPrefix(name);
+  const artifacts = (await store.list()).filter((a) => a.name.startsWith(prefix));
+  const records: ResultRecord[] = [];
+  const labels: string[] = [];
+  for (const artifact of artifacts) {
+    const target = path.join(directory, `${artifact.id}`);
+    await mkdir(target, { recursive: true });
+    const folder = await store.download(artifact, target);
+    const files = (await readdir(folder)).filter((f) => f.endsWith('.json'));
+    if (files.length !== 1) throw new Error(`Artifact ${artifact.name} should hold one record, found ${files.length}.`);
+    const record = parseRecord(await readFile(path.join(folder, files[0]), 'utf8'), `artifact ${artifact.name}`);
+    if (record.name !== name)
+      throw new Error(`Artifact ${artifact.name} holds a record of '${record.name}', not '${name}'.`);
+    records.push(record);
+    labels.push(artifact.name);
+  }
+  return { records, labels };
+}

@@ -1,0 +1,107 @@
+/**
+ * The markdown a release (and a job summary) shows for one layer: what was released and a `Region | Version | ARN`
+ * table in which failed regions are shown as failed, never left out.
+ */
+import { partitionOf } from './arn.js';
+import type { RegionResult, ResultRecord } from './record.js';
+
+const PARTITION_ORDER = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f'];
+const ERROR_CELL_LIMIT = 200;
+
+/**
+ * Partition first (commercial, China, GovCloud, ISO), then the region code alphabetically with its number compared
+ * as a number, so a reader finds `eu-west-1` where the AWS console lists it and `ap-southeast-10` after `-9`.
+ */
+export function compareRegions(a: string, b: string): number {
+  const pa = PARTITION_ORDER.indexOf(partitionOf(a));
+  const pb = PARTITION_ORDER.indexOf(partitionOf(b));
+  if (pa !== pb) return pa - pb;
+  return a.localeCompare(b, 'en', { numeric: true });
+}
+
+export function sortRegions(regions: Iterable<string>): string[] {
+  return [...regions].sort(compareRegions);
+}
+
+/** Rows that users can attach to a function: published now or reused unchanged. */
+export function isAvailable(row: RegionResult): boolean {
+  return (row.status === 'published' || row.status === 'unchanged') && Boolean(row.arn);
+}
+
+/** Text from AWS or a leg record made safe for one table cell: one line, no pipes, no HTML that could fake a marker. */
+export function cellText(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim().replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;');
+  return line.length > ERROR_CELL_LIMIT ? `${line.slice(0, ERROR_CELL_LIMIT - 1)}…` : line;
+}
+
+function codeList(values: string[] | undefined, none: string): string {
+  return values && values.length > 0 ? values.map((v) => `\`${v}\``).join(', ') : none;
+}
+
+function describeSharing(principals: string[]): string {
+  if (principals.length === 0) return 'private (this account only)';
+  return principals.map((p) => (p === 'public' || p === '*' ? 'public (every AWS account)' : `\`${p}\``)).join(', ');
+}
+
+/** One line for the sharing of the available rows; says so when regions differ rather than picking one. */
+export function sharingLine(record: ResultRecord): string {
+  const seen = new Map<string, string[]>();
+  for (const region of sortRegions(Object.keys(record.regions))) {
+    const row = record.regions[region];
+    if (!isAvailable(row)) continue;
+    const principals = [...new Set(row.sharing ?? [])].sort();
+    const key = principals.join(',');
+    seen.set(key, [...(seen.get(key) ?? []), region]);
+  }
+  if (seen.size === 0) return 'none (no region available)';
+  if (seen.size === 1) return describeSharing([...seen.keys()][0].split(',').filter(Boolean));
+  return `varies by region: ${[...seen.entries()]
+    .map(([key, regions]) => `${describeSharing(key.split(',').filter(Boolean))} in ${regions.join(', ')}`)
+    .join('; ')}`;
+}
+
+/** "6 of 7 regions available (5 published, 1 unchanged); failed: eu-south-2" */
+export function statusLine(record: ResultRecord): string {
+  const regions = sortRegions(Object.keys(record.regions));
+  const count = (status: string) => regions.filter((r) => record.regions[r].status === status).length;
+  const available = regions.filter((r) => isAvailable(record.regions[r])).length;
+  const parts = [`${count('published')} published`, `${count('unchanged')} unchanged`];
+  for (const status of ['skipped', 'planned'] as const) if (count(status) > 0) parts.push(`${count(status)} ${status}`);
+  const failed = regions.filter((r) => record.regions[r].status === 'failed');
+  const failedText = failed.length > 0 ? `; **failed: ${failed.join(', ')}**` : '';
+  return `${available} of ${regions.length} regions available (${parts.join(', ')})${failedText}`;
+}
+
+function row(region: string, result: RegionResult): string {
+  const version = result.version === undefined ? '—' : String(result.version);
+  let arn: string;
+  if (isAvailable(result)) arn = `\`${result.arn}\``;
+  else if (result.status === 'failed') arn = `❌ failed${result.error ? `: ${cellText(result.error)}` : ''}`;
+  else arn = `${result.status}${result.arn ? ` \`${result.arn}\`` : ''}`;
+  return `| ${region} | ${version} | ${arn} |`;
+}
+
+export interface SectionOptions {
+  /** Markdown heading level of the section title (default 3). */
+  headingLevel?: number;
+}
+
+/** The section's markdown, without the begin/end markers (patchBody adds them). Ends with a newline. */
+export function renderSection(record: ResultRecord, options: SectionOptions = {}): string {
+  const hashes = '#'.repeat(Math.min(Math.max(options.headingLevel ?? 3, 1), 6));
+  const lines = [
+    `${hashes} Lambda layer \`${record.name}\` ${record.version}`,
+    '',
+    statusLine(record),
+    '',
+    `- **sha256:** \`${record.sha256}\``,
+    `- **Runtimes:** ${codeList(record.runtimes, 'any')}`,
+    `- **Architectures:** ${codeList(record.architectures, 'any')}`,
+    `- **Shared with:** ${sharingLine(record)}`,
+    '',
+    '| Region | Version | ARN |',
+    '| --- | --- | --- |',
+    ...sortRegions(Object.keys(record.regions)).map((region) => row(region, record.regions[region])),
+  ];
+  return `${lines.join('\n')}\n`;
+}

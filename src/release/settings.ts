@@ -1,0 +1,79 @@
+/**
+ * What the `release` input means, decided in one place: `auto` (the default) updates the release that triggered a
+ * `release` event and nothing otherwise; `true` does the same but fails when the event is not a release; `false`
+ * never touches a release; anything else is a tag whose release is updated whatever the event.
+ */
+import { readFileSync } from 'node:fs';
+import { ConfigurationError } from '../errors.js';
+
+/** The fields of a release that the event payload carries and updateRelease uses. */
+export interface ReleasePayload {
+  id: number;
+  tag_name: string;
+  upload_url?: string;
+  html_url?: string;
+  draft?: boolean;
+}
+
+export type ReleaseTarget =
+  { kind: 'none'; reason: string } | { kind: 'event'; release: ReleasePayload } | { kind: 'tag'; tag: string };
+
+const OFF = ['false', 'off', 'no', 'none'];
+/** git check-ref-format, roughly: what a tag name can never contain. */
+const BAD_TAG = /[\s~^:?*[\\\x00-\x1f\x7f]|\.\.|@\{|^[-/.]|[/.]$|\.lock$|\/\//;
+
+export interface ReleaseEnv {
+  GITHUB_EVENT_NAME?: string;
+  GITHUB_EVENT_PATH?: string;
+}
+
+function eventRelease(env: ReleaseEnv, readFile: (path: string) => string): ReleaseTarget {
+  if (env.GITHUB_EVENT_NAME !== 'release') {
+    return { kind: 'none', reason: `the event is '${env.GITHUB_EVENT_NAME ?? 'unknown'}', not 'release'` };
+  }
+  if (!env.GITHUB_EVENT_PATH) {
+    throw new ConfigurationError("Input 'release': the event is 'release' but GITHUB_EVENT_PATH is not set.");
+  }
+  let payload: { action?: string; release?: Partial<ReleasePayload> };
+  try {
+    payload = JSON.parse(readFile(env.GITHUB_EVENT_PATH)) as typeof payload;
+  } catch (err) {
+    throw new ConfigurationError(
+      `Input 'release': cannot read the release event at GITHUB_EVENT_PATH (${(err as Error).message}); ` +
+        "set 'release' to a tag or to false.",
+    );
+  }
+  const release = payload.release;
+  if (!release || typeof release.id !== 'number' || typeof release.tag_name !== 'string') {
+    throw new ConfigurationError("Input 'release': the release event payload has no release id; set a tag instead.");
+  }
+  if (payload.action === 'deleted') return { kind: 'none', reason: 'the release was deleted' };
+  return { kind: 'event', release: release as ReleasePayload };
+}
+
+/** Turns the `release` input and the run's environment into what to update. */
+export function releaseTarget(
+  input: string,
+  env: ReleaseEnv,
+  readFile: (path: string) => string = (p) => readFileSync(p, 'utf8'),
+): ReleaseTarget {
+  const value = input.trim();
+  const lower = value.toLowerCase();
+  if (lower === '' || lower === 'auto') return eventRelease(env, readFile);
+  if (OFF.includes(lower)) return { kind: 'none', reason: "input 'release' is false" };
+  if (lower === 'true') {
+    const target = eventRelease(env, readFile);
+    if (target.kind === 'none') {
+      throw new ConfigurationError(
+        `Input 'release' is true but ${target.reason}; use auto, false, or the tag of the release to update.`,
+      );
+    }
+    return target;
+  }
+  if (value.length > 255 || BAD_TAG.test(value)) {
+    throw new ConfigurationError(
+      `Input 'release' must be auto, true, false, or a tag name; '${value}' is not a valid tag name.`,
+    );
+  }
+  return { kind: 'tag', tag: value };
+}
