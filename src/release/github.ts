@@ -3,6 +3,7 @@
  * are validated before the first request, so a wrong record never reaches the release.
  */
 import type { getOctokit } from '@actions/github';
+import { ConfigurationError } from '../errors.js';
 import { assetName, serializeRecord } from './records.js';
 import { patchBody } from './body.js';
 import type { ResultRecord } from './record.js';
@@ -72,7 +73,9 @@ async function findRelease(octokit: Octokit, owner: string, repo: string, ref: R
     const found = page.data.find((r) => r.tag_name === ref.tag);
     if (found) return found as Release;
   }
-  throw new Error(`No release with tag '${ref.tag}' in ${owner}/${repo}: create the release first, or set 'release'.`);
+  throw new ConfigurationError(
+    `Input 'release': no release with tag '${ref.tag}' in ${owner}/${repo}; create the release first, or set 'release' to false.`,
+  );
 }
 
 /** Deletes every asset called `name` (an old upload, or a broken one left in state "starter"), then uploads anew. */

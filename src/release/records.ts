@@ -57,7 +57,7 @@ export function parseRecord(text: string, source: string): ResultRecord {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${source} is not JSON: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(`${source} is not JSON: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
   try {
     if (!isObject(value)) throw new Error('not an object');
@@ -86,6 +86,8 @@ export function parseRecord(text: string, source: string): ResultRecord {
     }
     return record;
   } catch (err) {
-    throw new Error(`${source} is not a lambda-layer-release result record: ${(err as Error).message}`);
+    throw new Error(`${source} is not a lambda-layer-release result record: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }

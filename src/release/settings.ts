@@ -20,6 +20,7 @@ export type ReleaseTarget =
 
 const OFF = ['false', 'off', 'no', 'none'];
 /** git check-ref-format, roughly: what a tag name can never contain. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what a tag may not hold
 const BAD_TAG = /[\s~^:?*[\\\x00-\x1f\x7f]|\.\.|@\{|^[-/.]|[/.]$|\.lock$|\/\//;
 
 export interface ReleaseEnv {
