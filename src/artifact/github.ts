@@ -1,0 +1,86 @@
+/**
+ * The GitHub artifact service through the real @actions/artifact client. The zip and manifest are uploaded as one
+ * archived artifact, so that a download gives both files back (the client unzips it).
+ */
+import {
+  ArtifactNotFoundError,
+  DefaultArtifactClient,
+  type ArtifactClient,
+  type FindOptions as ClientFindOptions,
+} from '@actions/artifact';
+import { ConfigurationError } from '../errors.js';
+import type { ArtifactStore, FindOptions, StoredArtifact } from './store.js';
+
+/** The service's digests come as `sha256:<hex>` (REST, Twirp) or bare hex (upload): kept as bare hex. */
+export function normalizeDigest(digest: string | undefined): string | undefined {
+  if (!digest) return undefined;
+  const hex = digest.replace(/^sha256:/i, '').toLowerCase();
+  return /^[0-9a-f]{64}$/.test(hex) ? hex : undefined;
+}
+
+export class GitHubArtifactStore implements ArtifactStore {
+  /** The client reads its endpoints and token from the environment (ACTIONS_RESULTS_URL, ACTIONS_RUNTIME_TOKEN). */
+  constructor(private readonly client: ArtifactClient = new DefaultArtifactClient()) {}
+
+  async upload(
+    name: string,
+    files: string[],
+    rootDirectory: string,
+    options: { retentionDays?: number } = {},
+  ): Promise<StoredArtifact> {
+    // The layer zip is compressed already; deflating it again would cost time for nothing.
+    const response = await this.client.uploadArtifact(name, files, rootDirectory, {
+      retentionDays: options.retentionDays,
+      compressionLevel: 0,
+    });
+    if (response.id === undefined) throw new Error(`The artifact service returned no id for '${name}'.`);
+    return { id: response.id, name, size: response.size ?? 0, digest: normalizeDigest(response.digest) };
+  }
+
+  async find(name: string, options: FindOptions = {}): Promise<StoredArtifact | undefined> {
+    try {
+      const { artifact } = await this.client.getArtifact(name, findBy(options));
+      return { id: artifact.id, name: artifact.name, size: artifact.size, digest: normalizeDigest(artifact.digest) };
+    } catch (err) {
+      if (err instanceof ArtifactNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  async download(artifact: StoredArtifact, directory: string, options: FindOptions = {}): Promise<string> {
+    const digest = normalizeDigest(artifact.digest);
+    const response = await this.client.downloadArtifact(artifact.id, {
+      path: directory,
+      ...(digest ? { expectedHash: `sha256:${digest}` } : {}),
+      ...findBy(options),
+    });
+    // The client reports a mismatch instead of throwing; a corrupt or replaced artifact must stop the job.
+    if (response.digestMismatch) {
+      throw new ConfigurationError(
+        `Artifact '${artifact.name}' (id ${artifact.id}) downloaded with a different SHA-256 than the service recorded (${digest}); it is corrupt or was replaced. Rerun the build job.`,
+      );
+    }
+    return response.downloadPath ?? directory;
+  }
+
+  async delete(name: string): Promise<void> {
+    await this.client.deleteArtifact(name);
+  }
+}
+
+function findBy(options: FindOptions): ClientFindOptions {
+  if (options.runId === undefined) return {};
+  if (!options.token || !options.repository) {
+    throw new ConfigurationError(
+      `Taking an artifact from run ${options.runId} needs a token with 'actions: read' and the repository.`,
+    );
+  }
+  return {
+    findBy: {
+      token: options.token,
+      workflowRunId: options.runId,
+      repositoryOwner: options.repository.owner,
+      repositoryName: options.repository.repo,
+    },
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * One version number for the layer release: the tag's semver when the run is for a tag, else a pre-release of
+ * 0.0.0 named after the commit, so every build has a valid, traceable semver.
+ */
+import semver from 'semver';
+import { ConfigurationError } from '../errors.js';
+
+export interface RunContext {
+  /** GITHUB_REF, e.g. refs/tags/v1.2.3 or refs/heads/main. */
+  ref?: string;
+  /** GITHUB_SHA. */
+  sha?: string;
+}
+
+/** An explicit `version`: any semver, with or without a leading 'v' (`v1.2.3` -> `1.2.3`). */
+export function checkVersion(value: string): string {
+  const clean = semver.valid(value.trim());
+  if (!clean) {
+    throw new ConfigurationError(
+      `Input 'version' must be a semantic version such as 1.2.3 or 2.0.0-rc.1, got '${value}'.`,
+    );
+  }
+  return clean;
+}
+
+/**
+ * The tag's version when the ref is a semver tag (`v1.2.3`, `1.2.3`, or `<name>-v1.2.3` / `<name>@1.2.3` in a
+ * repository with several layers); otherwise `0.0.0-<short sha>`.
+ */
+export function defaultVersion(context: RunContext, layerName: string): string {
+  const tag = context.ref?.startsWith('refs/tags/') ? context.ref.slice('refs/tags/'.length) : undefined;
+  if (tag) {
+    const candidates = [
+      tag,
+      ...[`${layerName}-`, `${layerName}@`, `${layerName}/`]
+        .filter((p) => tag.startsWith(p))
+        .map((p) => tag.slice(p.length)),
+    ];
+    for (const candidate of candidates) {
+      const clean = semver.valid(candidate);
+      if (clean) return clean;
+    }
+  }
+  const sha = (context.sha ?? '').toLowerCase();
+  if (!/^[0-9a-f]{7,40}$/.test(sha)) {
+    throw new ConfigurationError(
+      `Input 'version' is needed: the ref '${context.ref ?? ''}' is not a semver tag and GITHUB_SHA is not set.`,
+    );
+  }
+  const short = sha.slice(0, 7);
+  // A pre-release identifier that is all digits must not start with 0 (semver 9); git describe's 'g' avoids it.
+  return semver.valid(`0.0.0-${short}`) ?? `0.0.0-g${short}`;
+}

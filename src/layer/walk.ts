@@ -1,0 +1,147 @@
+/**
+ * Reads a layer's source folder into a flat list of entries, leaving out excluded paths and refusing anything that
+ * would put content from outside the folder into the zip.
+ */
+import { lstat, readdir, readlink, realpath } from 'node:fs/promises';
+import path from 'node:path';
+import pLimit from 'p-limit';
+import picomatch from 'picomatch';
+import { ConfigurationError } from '../errors.js';
+
+export const DEFAULT_EXCLUDE = ['__pycache__', '*.pyc', '.git', '.DS_Store'];
+
+export interface TreeEntry {
+  /** Path relative to the folder, '/'-separated, without a trailing slash. */
+  path: string;
+  kind: 'file' | 'dir' | 'symlink';
+  /** Bytes of a file; length of a symlink's target; 0 for a folder. */
+  size: number;
+  /** Any execute bit set on a file. */
+  executable: boolean;
+  /** Absolute path on disk. */
+  source: string;
+  /** A symlink's target, as written in the link. */
+  target?: string;
+}
+
+/** Symlink hops followed before a chain is called a loop (Linux's own limit). */
+const MAX_LINK_HOPS = 40;
+/** Folders listed at once: enough to hide the threadpool's latency, few enough to stay clear of EMFILE. */
+const WALK_CONCURRENCY = 16;
+
+/**
+ * Patterns without a '/' match a name at any depth (`*.pyc`, `.git`); patterns with one match the path from the
+ * folder's top (`tests/**`). An excluded folder is not entered.
+ */
+export function excludeMatcher(patterns: string[]): (relPath: string) => boolean {
+  const cleaned = patterns.map((p) => p.trim().replace(/^\.\//, '').replace(/\/+$/, '')).filter(Boolean);
+  if (cleaned.length === 0) return () => false;
+  return picomatch(cleaned, { dot: true, basename: true });
+}
+
+/** `skip`: absolute paths left out whatever `exclude` says (the build's own output folder, when it is inside). */
+export async function walkTree(root: string, exclude: string[], skip: string[] = []): Promise<TreeEntry[]> {
+  const top = await realpath(root);
+  const matcher = excludeMatcher(exclude);
+  const skipped = new Set(skip.map((s) => path.relative(top, path.resolve(s)).split(path.sep).join('/')));
+  const excluded = (rel: string) => skipped.has(rel) || matcher(rel);
+  const entries: TreeEntry[] = [];
+  const limit = pLimit(WALK_CONCURRENCY);
+
+  const visit = async (dirRel: string): Promise<void> => {
+    const dirAbs = dirRel ? path.join(top, dirRel) : top;
+    const names = (await limit(() => readdir(dirAbs))).sort();
+    const children: Promise<void>[] = [];
+    for (const name of names) {
+      if (name.includes('\\')) {
+        throw new ConfigurationError(
+          `Input 'path': '${path.posix.join(dirRel, name)}' has a backslash in its name, which unzip tools read as a folder separator; rename it or exclude it.`,
+        );
+      }
+      const rel = dirRel ? `${dirRel}/${name}` : name;
+      if (excluded(rel)) continue;
+      children.push(
+        limit(() => readEntry(top, rel)).then((e) => (e.kind === 'dir' ? visitDir(e) : void entries.push(e))),
+      );
+    }
+    await Promise.all(children);
+  };
+  const visitDir = async (entry: TreeEntry): Promise<void> => {
+    entries.push(entry);
+    await visit(entry.path);
+  };
+
+  await visit('');
+  checkLinks(entries);
+  return entries;
+}
+
+async function readEntry(top: string, rel: string): Promise<TreeEntry> {
+  const source = path.join(top, rel);
+  const stat = await lstat(source);
+  if (stat.isDirectory()) return { path: rel, kind: 'dir', size: 0, executable: true, source };
+  if (stat.isFile()) return { path: rel, kind: 'file', size: stat.size, executable: (stat.mode & 0o111) !== 0, source };
+  if (stat.isSymbolicLink()) {
+    const target = await readlink(source);
+    return { path: rel, kind: 'symlink', size: Buffer.byteLength(target), executable: false, source, target };
+  }
+  throw new ConfigurationError(
+    `Input 'path': '${rel}' is not a file, folder or symlink (a socket, FIFO or device); remove it or exclude it.`,
+  );
+}
+
+/**
+ * Every symlink must resolve, hop by hop, to an entry of the layer: Lambda extracts the zip as is, so a link to
+ * /etc/passwd, ../secrets or an excluded file would either leak content or break at run time.
+ */
+export function checkLinks(entries: TreeEntry[]): void {
+  const byPath = new Map(entries.map((e) => [e.path, e]));
+  for (const entry of entries) {
+    // Folders a zip holds only implicitly (no entry of their own) still exist once extracted.
+    for (let at = entry.path.lastIndexOf('/'); at > 0; at = entry.path.lastIndexOf('/', at - 1)) {
+      const parent = entry.path.slice(0, at);
+      if (!byPath.has(parent)) byPath.set(parent, { ...entry, path: parent, kind: 'dir', size: 0 });
+    }
+  }
+  byPath.set('', { path: '', kind: 'dir', size: 0, executable: true, source: '' });
+  for (const link of entries) {
+    if (link.kind !== 'symlink') continue;
+    const refuse = (why: string) =>
+      new ConfigurationError(
+        `Input 'path': symlink '${link.path}' -> '${link.target}' ${why}; only links to files inside the layer are allowed.`,
+      );
+    if (path.posix.isAbsolute(link.target!)) throw refuse('is absolute');
+    const resolved = resolveLink(link, byPath);
+    if (resolved === 'escapes') throw refuse('leaves the folder');
+    if (resolved === 'loop') throw refuse('is part of a loop');
+    if (!byPath.has(resolved)) throw refuse('points to nothing in the layer (missing or excluded)');
+  }
+}
+
+/** Resolves a link inside the tree the way the kernel would after extraction, following links met on the way. */
+function resolveLink(link: TreeEntry, byPath: Map<string, TreeEntry>): string | 'escapes' | 'loop' {
+  let hops = 0;
+  const follow = (from: string[], target: string): string[] | 'escapes' | 'loop' => {
+    if (++hops > MAX_LINK_HOPS) return 'loop';
+    if (path.posix.isAbsolute(target)) return 'escapes';
+    const at = [...from];
+    for (const segment of target.split('/')) {
+      if (segment === '' || segment === '.') continue;
+      if (segment === '..') {
+        if (at.length === 0) return 'escapes';
+        at.pop();
+        continue;
+      }
+      at.push(segment);
+      const entry = byPath.get(at.join('/'));
+      if (entry?.kind === 'symlink') {
+        const next = follow(at.slice(0, -1), entry.target!);
+        if (typeof next === 'string') return next;
+        at.splice(0, at.length, ...next);
+      }
+    }
+    return at;
+  };
+  const result = follow(link.path.split('/').slice(0, -1), link.target!);
+  return typeof result === 'string' ? result : result.join('/');
+}

@@ -1,0 +1,245 @@
+/**
+ * Writes a layer zip, deterministically and fast.
+ *
+ * Hand-written rather than a zip library, against STYLE's "prefer a library" rule, because bench/build.ts shows the
+ * library is the bottleneck: streaming one entry at a time through a zip library took 1.8x Info-ZIP's wall, while
+ * deflating many files at once on Node's threadpool and writing them in sorted order beats Info-ZIP (see
+ * `npm run bench -- build`). Determinism needs control of every header byte anyway (zip-format.ts).
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, open, readFile, rm, type FileHandle } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import * as fmt from './zip-format.js';
+
+const gzip = promisify(zlib.gzip);
+
+export interface ZipSource {
+  /** Name inside the zip, '/'-separated; folders end with '/'. */
+  name: string;
+  kind: 'file' | 'dir' | 'symlink';
+  /** Expected bytes (from the walk); used to plan memory, the bytes read are what counts. */
+  size: number;
+  executable: boolean;
+  /** File on disk (files). */
+  source?: string;
+  /** Link target (symlinks). */
+  target?: string;
+}
+
+export interface ZipOptions {
+  /** Seconds since the Unix epoch for every entry's timestamp. */
+  epochSeconds: number;
+  /** Deflate level, 6 like Info-ZIP's default. */
+  level?: number;
+  /** Input bytes read and being deflated ahead of the writer: bounds peak memory at about twice this. */
+  inflightBytes?: number;
+  /** Files above this size are deflated as a stream into a spool file instead of in memory. */
+  spoolThreshold?: number;
+}
+
+export interface ZipResult {
+  path: string;
+  /** Hex SHA-256 of the zip. */
+  sha256: string;
+  size: number;
+  /** Non-folder entries. */
+  files: number;
+  unzippedSize: number;
+  entries: number;
+}
+
+interface Prepared {
+  method: number;
+  crc: number;
+  compressedSize: number;
+  size: number;
+  /** In-memory data, or a file to copy (a spool of deflated data, or the source stored as is). */
+  data: Buffer | { file: string };
+}
+
+const MAX_TASKS_AHEAD = 256;
+const WRITE_BATCH = 1 << 20;
+
+/** Byte-wise order of the UTF-8 names: the same on every machine and locale. */
+export function sortForZip<T extends { name: string }>(entries: T[]): T[] {
+  const keyed = entries.map((e) => ({ e, key: Buffer.from(e.name, 'utf8') }));
+  keyed.sort((a, b) => Buffer.compare(a.key, b.key));
+  return keyed.map((k) => k.e);
+}
+
+export async function writeZip(entries: ZipSource[], outFile: string, options: ZipOptions): Promise<ZipResult> {
+  const level = options.level ?? 6;
+  const budget = options.inflightBytes ?? 64 << 20;
+  const spoolThreshold = options.spoolThreshold ?? 8 << 20;
+  const time = fmt.dosTime(options.epochSeconds);
+  const sorted = sortForZip(entries);
+  const spoolDir = await mkdtemp(path.join(tmpdir(), 'llr-zip-'));
+  const out = new OutputFile(await open(outFile, 'w'));
+  const records: fmt.EntryRecord[] = [];
+  let files = 0;
+  let unzippedSize = 0;
+  try {
+    const cost = (e: ZipSource) => (e.kind === 'file' && e.size <= spoolThreshold ? e.size : 0);
+    const prepare = (e: ZipSource, i: number) =>
+      e.kind === 'file' && e.size > spoolThreshold
+        ? spool(e, level, path.join(spoolDir, String(i)))
+        : prepareInMemory(e, level);
+    const ahead: Promise<Prepared>[] = [];
+    let next = 0;
+    let aheadBytes = 0;
+    for (let i = 0; i < sorted.length; i++) {
+      // Read and deflate ahead of the writer, within the memory budget; the threadpool runs them in parallel.
+      while (next < sorted.length && ahead.length < MAX_TASKS_AHEAD) {
+        const c = cost(sorted[next]);
+        if (ahead.length > 0 && aheadBytes + c > budget) break;
+        const p = prepare(sorted[next], next);
+        p.catch(() => undefined); // awaited in order below; keep an early failure from being "unhandled"
+        ahead.push(p);
+        aheadBytes += c;
+        next++;
+      }
+      const entry = sorted[i];
+      const prepared = await ahead.shift()!;
+      aheadBytes -= cost(entry);
+      if (!fmt.fitsClassicSizes(prepared.size)) throw new Error(`${entry.name} is too large for a layer zip`);
+      const record: fmt.EntryRecord = {
+        name: Buffer.from(entry.name, 'utf8'),
+        method: prepared.method,
+        crc: prepared.crc,
+        compressedSize: prepared.compressedSize,
+        size: prepared.size,
+        mode: modeOf(entry),
+        offset: out.position,
+      };
+      records.push(record);
+      if (entry.kind !== 'dir') files++;
+      unzippedSize += prepared.size;
+      await out.write(fmt.localHeader(record, time));
+      if (Buffer.isBuffer(prepared.data)) await out.write(prepared.data);
+      else await out.copyFrom(prepared.data.file, prepared.compressedSize);
+    }
+    const centralOffset = out.position;
+    for (const record of records) await out.write(fmt.centralHeader(record, time));
+    await out.write(fmt.endRecords(records.length, centralOffset, out.position - centralOffset));
+    const { sha256, size } = await out.close();
+    return { path: outFile, sha256, size, files, unzippedSize, entries: records.length };
+  } finally {
+    await out.abort();
+    await rm(spoolDir, { recursive: true, force: true });
+  }
+}
+
+function modeOf(e: ZipSource): number {
+  if (e.kind === 'dir') return fmt.MODE_DIR;
+  if (e.kind === 'symlink') return fmt.MODE_SYMLINK;
+  return e.executable ? fmt.MODE_EXECUTABLE : fmt.MODE_FILE;
+}
+
+function stored(data: Buffer, crc: number): Prepared {
+  return { method: fmt.METHOD_STORE, crc, compressedSize: data.length, size: data.length, data };
+}
+
+async function prepareInMemory(e: ZipSource, level: number): Promise<Prepared> {
+  if (e.kind === 'dir') return stored(Buffer.alloc(0), 0);
+  if (e.kind === 'symlink') {
+    const target = Buffer.from(e.target!, 'utf8');
+    return stored(target, zlib.crc32(target));
+  }
+  const raw = await readFile(e.source!);
+  // gzip instead of deflateRaw: the same deflate stream framed by a 10-byte header and a trailer holding the CRC-32,
+  // which the threadpool computed for us instead of the main thread.
+  const gz = await gzip(raw, { level });
+  const crc = gz.readUInt32LE(gz.length - 8);
+  const deflated = gz.subarray(10, gz.length - 8);
+  if (deflated.length >= raw.length) return stored(raw, crc);
+  return { method: fmt.METHOD_DEFLATE, crc, compressedSize: deflated.length, size: raw.length, data: deflated };
+}
+
+/** A large file: deflated as a stream into a spool file, so memory stays flat whatever its size. */
+async function spool(e: ZipSource, level: number, spoolFile: string): Promise<Prepared> {
+  let crc = 0;
+  let size = 0;
+  const measure = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      crc = zlib.crc32(chunk, crc);
+      size += chunk.length;
+      done(null, chunk);
+    },
+  });
+  const sink = createWriteStream(spoolFile);
+  await pipeline(createReadStream(e.source!), measure, zlib.createDeflateRaw({ level }), sink);
+  const compressedSize = sink.bytesWritten;
+  if (compressedSize >= size) {
+    await rm(spoolFile, { force: true });
+    return { method: fmt.METHOD_STORE, crc, compressedSize: size, size, data: { file: e.source! } };
+  }
+  return { method: fmt.METHOD_DEFLATE, crc, compressedSize, size, data: { file: spoolFile } };
+}
+
+/** Sequential writes, batched into large syscalls, hashed on the way out. */
+class OutputFile {
+  position = 0;
+  private readonly hash = createHash('sha256');
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private closed = false;
+
+  constructor(private readonly fh: FileHandle) {}
+
+  async write(data: Buffer): Promise<void> {
+    if (data.length === 0) return;
+    this.hash.update(data);
+    this.position += data.length;
+    this.pending.push(data);
+    this.pendingBytes += data.length;
+    if (this.pendingBytes >= WRITE_BATCH) await this.flush();
+  }
+
+  /** Copies exactly `length` bytes of a file (it must not have changed since it was measured). */
+  async copyFrom(file: string, length: number): Promise<void> {
+    await this.flush();
+    const input = await open(file, 'r');
+    try {
+      const chunk = Buffer.alloc(Math.min(WRITE_BATCH, Math.max(length, 1)));
+      let copied = 0;
+      while (copied < length) {
+        const { bytesRead } = await input.read(chunk, 0, Math.min(chunk.length, length - copied), copied);
+        if (bytesRead === 0) throw new Error(`${file} changed while the zip was written`);
+        // Flushed at once, so the chunk can be reused for the next read.
+        await this.write(chunk.subarray(0, bytesRead));
+        await this.flush();
+        copied += bytesRead;
+      }
+    } finally {
+      await input.close();
+    }
+  }
+
+  private async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.pendingBytes = 0;
+    await this.fh.writev(batch);
+  }
+
+  async close(): Promise<{ sha256: string; size: number }> {
+    await this.flush();
+    this.closed = true;
+    await this.fh.close();
+    return { sha256: this.hash.digest('hex'), size: this.position };
+  }
+
+  async abort(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      await this.fh.close();
+    }
+  }
+}
