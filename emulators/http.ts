@@ -39,6 +39,12 @@ export interface Service {
   /** True when this service should answer the request. Services are asked in order; the first match wins. */
   matches(req: EmuRequest): boolean;
   handle(req: EmuRequest): Promise<EmuResponse> | EmuResponse;
+  /**
+   * What names this request for fault decisions (see FaultPlan): the same logical request must get the same key in
+   * every run. Default: region, method and path. Services whose path is always `/` (query and JSON protocols) add
+   * the operation and the resource, so concurrent calls to different resources do not share one sequence.
+   */
+  faultKey?(req: EmuRequest): string;
   /** A throttling / server error in the shape this service's clients expect. */
   errorResponse(kind: 'throttle' | 'server', retryAfterSeconds: number): EmuResponse;
 }

@@ -12,6 +12,8 @@ export interface RequestLogEntry {
   path: string;
   status: number | 'reset' | 'dropped';
   fault?: FaultKind;
+  /** The key the fault decision was drawn for (see FaultPlan). */
+  key?: string;
 }
 
 export interface ServerOptions {
@@ -147,7 +149,8 @@ export class EmulatorServer {
       return;
     }
 
-    const fault = this.faultPlan.decide(service.name, `${entry.region ?? '-'} ${entry.method} ${entry.path}`);
+    entry.key = service.faultKey?.(emuReq) ?? `${entry.region ?? '-'} ${entry.method} ${entry.path}`;
+    const fault = this.faultPlan.decide(service.name, entry.key);
     entry.fault = fault;
     if (fault === 'reset') {
       entry.status = 'reset';
@@ -160,7 +163,7 @@ export class EmulatorServer {
         this.faultPlan.settings.retryAfterSeconds,
       );
       entry.status = response.status;
-      await this.respond(res, response);
+      await this.respond(res, response, emuReq.method);
       return;
     }
     const response = await service.handle(emuReq);
@@ -170,7 +173,7 @@ export class EmulatorServer {
       return;
     }
     entry.status = response.status;
-    await this.respond(res, response);
+    await this.respond(res, response, emuReq.method);
   }
 
   private async control(path: string, req: EmuRequest): Promise<EmuResponse> {
@@ -197,10 +200,14 @@ export class EmulatorServer {
     return json(404, { message: `Unknown control route ${req.method} ${CONTROL_PREFIX}${path}` });
   }
 
-  private async respond(res: http.ServerResponse, response: EmuResponse): Promise<void> {
+  private async respond(res: http.ServerResponse, response: EmuResponse, method = 'GET'): Promise<void> {
     const body = response.body ?? '';
     const headers: Record<string, string | number> = { ...response.headers };
-    if (response.status !== 204 && response.status !== 304) headers['content-length'] = Buffer.byteLength(body);
+    // A HEAD answer has no body but states the length of the body a GET would return.
+    const headLength = method === 'HEAD' && headers['content-length'] !== undefined;
+    if (response.status !== 204 && response.status !== 304 && !headLength) {
+      headers['content-length'] = Buffer.byteLength(body);
+    }
     res.writeHead(response.status, headers);
     await new Promise<void>((resolve) => res.end(body, () => resolve()));
   }

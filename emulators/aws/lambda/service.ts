@@ -1,0 +1,145 @@
+import type { EmuRequest, EmuResponse, Service } from '../../http.js';
+import type { AwsContext } from '../context.js';
+import { partitionOf } from '../regions.js';
+import { accessDenied, type LambdaCall } from './call.js';
+import { LambdaError, serviceError, throttled } from './errors.js';
+import { deleteLayerVersion, getLayerVersion, getLayerVersionByArn, listLayers, listLayerVersions } from './layers.js';
+import { addLayerVersionPermission, getLayerVersionPolicy, removeLayerVersionPermission } from './permissions.js';
+import { publishLayerVersion, requestTooLarge } from './publish.js';
+import { LIMITS } from './validation.js';
+
+type Handler = (call: LambdaCall) => EmuResponse | Promise<EmuResponse>;
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  /** Names of the pattern's groups, in order. */
+  keys: string[];
+  operation: string;
+  handler: Handler;
+  /** Extra condition on the query string (GetLayerVersionByArn shares ListLayers' path). */
+  when?: (query: URLSearchParams) => boolean;
+}
+
+const VERSION = '/2018-10-31/layers/([^/]+)/versions/([^/]+)';
+const ROUTES: Route[] = [
+  {
+    method: 'GET',
+    pattern: /^\/2018-10-31\/layers\/?$/,
+    keys: [],
+    operation: 'GetLayerVersion',
+    handler: getLayerVersionByArn,
+    when: (q) => q.get('find') === 'LayerVersion',
+  },
+  { method: 'GET', pattern: /^\/2018-10-31\/layers\/?$/, keys: [], operation: 'ListLayers', handler: listLayers },
+  {
+    method: 'POST',
+    pattern: /^\/2018-10-31\/layers\/([^/]+)\/versions\/?$/,
+    keys: ['layerName'],
+    operation: 'PublishLayerVersion',
+    handler: publishLayerVersion,
+  },
+  {
+    method: 'GET',
+    pattern: /^\/2018-10-31\/layers\/([^/]+)\/versions\/?$/,
+    keys: ['layerName'],
+    operation: 'ListLayerVersions',
+    handler: listLayerVersions,
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^${VERSION}$`),
+    keys: ['layerName', 'version'],
+    operation: 'GetLayerVersion',
+    handler: getLayerVersion,
+  },
+  {
+    method: 'DELETE',
+    pattern: new RegExp(`^${VERSION}$`),
+    keys: ['layerName', 'version'],
+    operation: 'DeleteLayerVersion',
+    handler: deleteLayerVersion,
+  },
+  {
+    method: 'POST',
+    pattern: new RegExp(`^${VERSION}/policy$`),
+    keys: ['layerName', 'version'],
+    operation: 'AddLayerVersionPermission',
+    handler: addLayerVersionPermission,
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^${VERSION}/policy$`),
+    keys: ['layerName', 'version'],
+    operation: 'GetLayerVersionPolicy',
+    handler: getLayerVersionPolicy,
+  },
+  {
+    method: 'DELETE',
+    pattern: new RegExp(`^${VERSION}/policy/([^/]+)$`),
+    keys: ['layerName', 'version', 'statementId'],
+    operation: 'RemoveLayerVersionPermission',
+    handler: removeLayerVersionPermission,
+  },
+];
+
+function route(req: EmuRequest): { route: Route; params: Record<string, string> } | undefined {
+  for (const candidate of ROUTES) {
+    if (candidate.method !== req.method) continue;
+    const match = candidate.pattern.exec(req.url.pathname);
+    if (!match || (candidate.when && !candidate.when(req.url.searchParams))) continue;
+    const params = Object.fromEntries(candidate.keys.map((key, i) => [key, decodeURIComponent(match[i + 1])]));
+    return { route: candidate, params };
+  }
+  return undefined;
+}
+
+/** Checks that hold for every operation, in the order AWS's front door applies them. */
+async function dispatch(ctx: AwsContext, req: EmuRequest): Promise<EmuResponse> {
+  if (!req.scope) throw new LambdaError(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
+  const region = req.scope.region;
+  if (ctx.notEnabled.has(region)) {
+    throw new LambdaError(403, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
+  }
+  const found = route(req);
+  if (!found)
+    throw new LambdaError(404, 'UnknownOperationException', `Unknown operation ${req.method} ${req.url.pathname}`);
+  if (req.body.length > LIMITS.request) throw requestTooLarge(found.route.operation);
+  const call: LambdaCall = {
+    req,
+    ctx,
+    operation: found.route.operation,
+    region,
+    caller: ctx.caller(req),
+    params: found.params,
+  };
+  if (ctx.denied.has(region)) {
+    const name = found.params.layerName;
+    const resource = `arn:${partitionOf(region)}:lambda:${region}:${call.caller.account}:layer:${name ?? '*'}`;
+    throw accessDenied(
+      call,
+      name?.startsWith('arn:') ? name : resource,
+      'with an explicit deny in an identity-based policy',
+    );
+  }
+  return found.route.handler(call);
+}
+
+/** The Lambda layers control plane (REST-JSON), every region on one port. */
+export function createLambdaService(ctx: AwsContext): Service {
+  return {
+    name: 'lambda',
+    matches: (req) =>
+      req.scope ? req.scope.service === 'lambda' : /^\/(2018-10-31|2015-03-31)\//.test(req.url.pathname),
+    async handle(req) {
+      try {
+        return await dispatch(ctx, req);
+      } catch (err) {
+        if (err instanceof LambdaError) return err.toResponse();
+        throw err;
+      }
+    },
+    errorResponse: (kind, retryAfterSeconds) =>
+      (kind === 'throttle' ? throttled(retryAfterSeconds) : serviceError()).toResponse(),
+  };
+}
