@@ -1,0 +1,153 @@
+import type { ArtifactRecord, AssetRecord, ReleaseRecord, RunRecord } from './state.js';
+import { isExpired } from './state.js';
+
+/**
+ * The JSON GitHub's REST API returns for each object, with the fields clients read (and most of the rest, so that
+ * code written against the emulator does not meet a surprise on github.com). URLs point back at the emulator.
+ */
+
+const BOT = {
+  login: 'github-actions[bot]',
+  id: 41898282,
+  node_id: 'MDM6Qm90NDE4OTgyODI=',
+  type: 'Bot',
+  site_admin: false,
+};
+
+function nodeId(kind: string, id: number): string {
+  return Buffer.from(`${kind}:${id}`).toString('base64url');
+}
+
+/** A stable numeric id for a repository name, so the same repository always has the same id. */
+export function repositoryId(repository: string): number {
+  let hash = 0;
+  for (const ch of repository) hash = (hash * 31 + ch.charCodeAt(0)) % 900_000_000;
+  return 100_000_000 + hash;
+}
+
+export function repositoryJson(base: string, repository: string): Record<string, unknown> {
+  const [owner, name] = repository.split('/');
+  const id = repositoryId(repository);
+  return {
+    id,
+    node_id: nodeId('Repository', id),
+    name,
+    full_name: repository,
+    private: false,
+    owner: { login: owner, id: repositoryId(owner), type: 'Organization', site_admin: false },
+    html_url: `${base}/${repository}`,
+    url: `${base}/repos/${repository}`,
+    default_branch: 'main',
+    visibility: 'public',
+  };
+}
+
+export function releaseJson(base: string, release: ReleaseRecord, assets: AssetRecord[]): Record<string, unknown> {
+  const url = `${base}/repos/${release.repository}/releases/${release.id}`;
+  return {
+    url,
+    assets_url: `${url}/assets`,
+    upload_url: `${base}/uploads/repos/${release.repository}/releases/${release.id}/assets{?name,label}`,
+    html_url: `${base}/${release.repository}/releases/${release.draft ? `tag/untagged-${release.id}` : `tag/${release.tagName}`}`,
+    id: release.id,
+    author: BOT,
+    node_id: nodeId('Release', release.id),
+    tag_name: release.tagName,
+    target_commitish: release.targetCommitish,
+    name: release.name,
+    draft: release.draft,
+    immutable: false,
+    prerelease: release.prerelease,
+    created_at: release.createdAt,
+    updated_at: release.updatedAt,
+    published_at: release.publishedAt,
+    assets: assets.map((a) => assetJson(base, release, a)),
+    tarball_url: `${base}/repos/${release.repository}/tarball/${release.tagName}`,
+    zipball_url: `${base}/repos/${release.repository}/zipball/${release.tagName}`,
+    body: release.body,
+  };
+}
+
+export function assetJson(base: string, release: ReleaseRecord, asset: AssetRecord): Record<string, unknown> {
+  return {
+    url: `${base}/repos/${asset.repository}/releases/assets/${asset.id}`,
+    id: asset.id,
+    node_id: nodeId('ReleaseAsset', asset.id),
+    name: asset.name,
+    label: asset.label,
+    uploader: BOT,
+    content_type: asset.contentType,
+    state: 'uploaded',
+    size: asset.data.length,
+    digest: `sha256:${asset.sha256}`,
+    download_count: asset.downloadCount,
+    created_at: asset.createdAt,
+    updated_at: asset.updatedAt,
+    browser_download_url: `${base}/${asset.repository}/releases/download/${encodeURIComponent(
+      release.draft ? `untagged-${release.id}` : release.tagName,
+    )}/${encodeURIComponent(asset.name)}`,
+  };
+}
+
+export function runJson(base: string, run: RunRecord): Record<string, unknown> {
+  const url = `${base}/repos/${run.repository}/actions/runs/${run.id}`;
+  const repository = repositoryJson(base, run.repository);
+  return {
+    id: run.id,
+    name: run.name,
+    node_id: nodeId('WorkflowRun', run.id),
+    head_branch: run.headBranch,
+    head_sha: run.headSha,
+    path: `.github/workflows/${run.name}.yml`,
+    display_title: run.name,
+    run_number: run.runNumber,
+    event: run.event,
+    status: run.status,
+    conclusion: run.conclusion,
+    workflow_id: 1000,
+    check_suite_id: run.id * 10,
+    url,
+    html_url: `${base}/${run.repository}/actions/runs/${run.id}`,
+    pull_requests: [],
+    created_at: run.createdAt,
+    updated_at: run.updatedAt,
+    actor: BOT,
+    run_attempt: run.runAttempt,
+    run_started_at: run.createdAt,
+    triggering_actor: BOT,
+    jobs_url: `${url}/jobs`,
+    logs_url: `${url}/logs`,
+    artifacts_url: `${url}/artifacts`,
+    cancel_url: `${url}/cancel`,
+    rerun_url: `${url}/rerun`,
+    workflow_url: `${base}/repos/${run.repository}/actions/workflows/1000`,
+    head_commit: { id: run.headSha, tree_id: run.headSha, message: 'release', timestamp: run.createdAt },
+    repository,
+    head_repository: repository,
+  };
+}
+
+export function artifactJson(base: string, artifact: ArtifactRecord, run?: RunRecord): Record<string, unknown> {
+  const url = `${base}/repos/${artifact.repository}/actions/artifacts/${artifact.id}`;
+  const repositoryIdValue = repositoryId(artifact.repository);
+  return {
+    id: artifact.id,
+    node_id: nodeId('Artifact', artifact.id),
+    name: artifact.name,
+    size_in_bytes: artifact.size,
+    url,
+    archive_download_url: `${url}/zip`,
+    expired: isExpired(artifact),
+    digest: artifact.clientDigest ?? (artifact.sha256 ? `sha256:${artifact.sha256}` : null),
+    created_at: artifact.createdAt,
+    updated_at: artifact.updatedAt,
+    expires_at: artifact.expiresAt,
+    workflow_run: {
+      id: Number(artifact.runId),
+      repository_id: repositoryIdValue,
+      head_repository_id: repositoryIdValue,
+      head_branch: run?.headBranch ?? null,
+      head_sha: run?.headSha ?? null,
+    },
+  };
+}
