@@ -47,6 +47,12 @@ export class GitHubArtifactStore implements ArtifactStore {
     }
   }
 
+  /** `latest: true`: a name uploaded again in a rerun is listed once, as its newest upload. */
+  async list(options: FindOptions = {}): Promise<StoredArtifact[]> {
+    const { artifacts } = await this.client.listArtifacts({ latest: true, ...findBy(options) });
+    return artifacts.map((a) => ({ id: a.id, name: a.name, size: a.size, digest: normalizeDigest(a.digest) }));
+  }
+
   async download(artifact: StoredArtifact, directory: string, options: FindOptions = {}): Promise<string> {
     const digest = normalizeDigest(artifact.digest);
     const response = await this.client.downloadArtifact(artifact.id, {

@@ -40,6 +40,17 @@ export class LocalArtifactStore implements ArtifactStore {
     return text === undefined ? undefined : (JSON.parse(text) as StoredArtifact);
   }
 
+  async list(options: FindOptions = {}): Promise<StoredArtifact[]> {
+    const run = path.join(this.root, String(options.runId ?? this.runId));
+    // Each artifact is a folder beside its `<name>.json` record (a folder may itself be called `x.json`).
+    const entries = await readdir(run, { withFileTypes: true }).catch(() => []);
+    const records = entries.filter((e) => e.isFile() && e.name.endsWith('.json'));
+    const found = await Promise.all(
+      records.map(async (e) => JSON.parse(await readFile(path.join(run, e.name), 'utf8'))),
+    );
+    return (found as StoredArtifact[]).sort((a, b) => a.id - b.id);
+  }
+
   async download(artifact: StoredArtifact, directory: string, options: FindOptions = {}): Promise<string> {
     const folder = this.folder(artifact.name, options.runId);
     const { digest } = await digestOf(folder);
