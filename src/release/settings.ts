@@ -78,3 +78,29 @@ export function releaseTarget(
   }
   return { kind: 'tag', tag: value };
 }
+
+/** The release to update for a target, or undefined when there is none. */
+export function releaseRef(target: ReleaseTarget): ReleasePayload | { tag: string } | undefined {
+  if (target.kind === 'event') return target.release;
+  if (target.kind === 'tag') return { tag: target.tag };
+  return undefined;
+}
+
+const LAYER_NAME = /^[A-Za-z0-9_-]{1,140}$/;
+
+/** Layer names as Lambda allows them; also what keeps the release markers and artifact names unambiguous. */
+export function checkLayerName(value: string, input = 'name'): string {
+  if (!LAYER_NAME.test(value)) {
+    throw new ConfigurationError(`Input '${input}' must be 1-140 of A-Za-z0-9-_, got '${value}'.`);
+  }
+  return value;
+}
+
+/** `owner/repo`, from an input or GITHUB_REPOSITORY. */
+export function parseRepository(value: string, input = 'repository'): { owner: string; repo: string } {
+  const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(value.trim());
+  if (!match) {
+    throw new ConfigurationError(`Input '${input}' must be owner/repo, got '${value}'.`);
+  }
+  return { owner: match[1], repo: match[2] };
+}
