@@ -4,11 +4,11 @@
  * (`data "aws_ssm_parameter"`) gets "the newest 1.x" in its own region.
  *
  * A pointer only moves forward. The semver of what it points at now is read back through that version's marker
- * (GetLayerVersionByArn: the version is the source of truth, and IAM stays scoped to the prefix and the layer). A
+ * (GetLayerVersion: the version is the source of truth, and IAM stays scoped to the prefix and the layer). A
  * pointer is written when it is missing, when its version is older, when its version is gone (a dangling pointer),
  * or when it points at a version without our marker (with a warning). Prereleases move no pointer.
  */
-import { GetLayerVersionByArnCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { GetLayerVersionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { GetParametersCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import pLimit from 'p-limit';
 import semver from 'semver';
@@ -80,9 +80,13 @@ type Existing = { semver: string } | { unknown: string };
 
 /** What the ARN a pointer holds stands for: its version's semver, or why that cannot be known. */
 async function pointedVersion(lambda: LambdaClient, arn: string): Promise<Existing> {
-  if (!parseLayerVersionArn(arn)) return { unknown: 'it does not hold a layer version ARN' };
+  const parts = parseLayerVersionArn(arn);
+  if (!parts) return { unknown: 'it does not hold a layer version ARN' };
   try {
-    const layer = await lambda.send(new GetLayerVersionByArnCommand({ Arn: arn }));
+    // GetLayerVersion with the layer's ARN (it may be another account's) rather than GetLayerVersionByArn: the same
+    // permission, and moto answers the latter with a ListLayers body.
+    const layerArn = arn.slice(0, arn.lastIndexOf(':'));
+    const layer = await lambda.send(new GetLayerVersionCommand({ LayerName: layerArn, VersionNumber: parts.version }));
     const marker = parseMarker(layer.Description);
     return marker ? { semver: marker.version } : { unknown: `${arn} has no lambda-layer-release version marker` };
   } catch (err) {
