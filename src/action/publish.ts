@@ -1,5 +1,167 @@
+/**
+ * The `publish` command: inputs -> settings -> publishLayer (src/publish) -> outputs, result record, job summary,
+ * annotations -> `fail-on`. The only publish code that touches @actions/core.
+ */
+import * as core from '@actions/core';
+import * as github from '@actions/github';
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { artifactStoreFromEnv } from '../artifact/index.js';
+import type { ArtifactStore } from '../artifact/store.js';
+import { AwsClients } from '../aws/clients.js';
+import { checkCredentials, createCredentialProvider, credentialSource } from '../aws/credentials.js';
+import { homeRegion, partitionOf } from '../aws/partitions.js';
 import { ConfigurationError } from '../errors.js';
+import type { RegionOutcome } from '../publish/plan.js';
+import { defaultBackoffMs, DEFAULT_PUBLISH_ATTEMPTS } from '../publish/publish-call.js';
+import { publishLayer, type PublishRun } from '../publish/publish.js';
+import { progressLine, SUMMARY_HEADER, summaryRows } from '../publish/result.js';
+import {
+  parsePublishSettings,
+  PUBLISH_INPUTS,
+  type PublishSettings,
+  type RawPublishInputs,
+} from '../publish/settings.js';
+import type { SourceDeps } from '../publish/source.js';
+import { failureMessage, recordOutputs } from '../release/outputs.js';
+import { serializeRecord } from '../release/records.js';
+
+export const PublishOutputs = {
+  arns: 'arns',
+  versions: 'versions',
+  layerVersionArn: 'layer-version-arn',
+  failedRegions: 'failed-regions',
+  unchangedRegions: 'unchanged-regions',
+  resultPath: 'result-path',
+} as const;
+
+export function getPublishSettings(env: NodeJS.ProcessEnv = process.env): PublishSettings {
+  const raw: RawPublishInputs = Object.fromEntries(PUBLISH_INPUTS.map((name) => [name, core.getInput(name)]));
+  if (raw['github-token']) core.setSecret(raw['github-token']);
+  return parsePublishSettings(raw, env.AWS_REGION || env.AWS_DEFAULT_REGION);
+}
+
+function repositoryOf(env: NodeJS.ProcessEnv): { owner: string; repo: string } | undefined {
+  const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
+  return owner && repo ? { owner, repo } : undefined;
+}
+
+function sourceDeps(settings: PublishSettings, env: NodeJS.ProcessEnv, store?: ArtifactStore): SourceDeps {
+  const repository = repositoryOf(env);
+  const token = settings.githubToken;
+  const needsStore = settings.source.kind === 'artifact';
+  return {
+    ...(needsStore ? { store: store ?? artifactStoreFromEnv(env) } : {}),
+    ...(token ? { token } : {}),
+    ...(repository ? { repository } : {}),
+    ...(env.GITHUB_RUN_ID ? { currentRunId: Number(env.GITHUB_RUN_ID) } : {}),
+    workDir: path.join(env.RUNNER_TEMP || os.tmpdir(), 'lambda-layer-release', 'download'),
+    workspace: env.GITHUB_WORKSPACE || process.cwd(),
+    context: { ref: env.GITHUB_REF, sha: env.GITHUB_SHA },
+    runsForCommit: async () => {
+      if (!token || !repository || !env.GITHUB_SHA) {
+        throw new ConfigurationError(
+          "Input 'run-id': 'auto' needs 'github-token' (actions: read), GITHUB_REPOSITORY and GITHUB_SHA.",
+        );
+      }
+      const octokit = github.getOctokit(token);
+      const { data } = await octokit.rest.actions.listWorkflowRunsForRepo({
+        ...repository,
+        head_sha: env.GITHUB_SHA,
+        per_page: 20,
+      });
+      return [...data.workflow_runs]
+        .sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || b.id - a.id)
+        .map((r) => r.id);
+    },
+  };
+}
+
+/** Where partition-wide calls go: the runner's region when it is in the partition, else the partition's home. */
+function stsRegion(settings: PublishSettings, env: NodeJS.ProcessEnv): string {
+  const own = env.AWS_REGION || env.AWS_DEFAULT_REGION;
+  return own && partitionOf(own) === settings.regions.partition ? own : homeRegion(settings.regions.partition);
+}
+
+/** Reads inputs and publishes; every region's outcome is in the returned run, failed ones included. */
+export async function publishStep(env: NodeJS.ProcessEnv = process.env, store?: ArtifactStore): Promise<PublishRun> {
+  const settings = getPublishSettings(env);
+  const oidc = Boolean(settings.credentials.roleToAssume && env.ACTIONS_ID_TOKEN_REQUEST_URL);
+  const credentialDeps = {
+    stsRegion: stsRegion(settings, env),
+    ...(oidc ? { getIdToken: (audience: string) => core.getIDToken(audience) } : {}),
+    onCredentials: (c: { secretAccessKey: string; sessionToken?: string }) => {
+      core.setSecret(c.secretAccessKey);
+      if (c.sessionToken) core.setSecret(c.sessionToken);
+    },
+  };
+  const credentials = createCredentialProvider(settings.credentials, credentialDeps);
+  const clients = new AwsClients({ credentials });
+  try {
+    return await publishLayer(settings, {
+      source: sourceDeps(settings, env, store),
+      clients,
+      checkCredentials: async () => {
+        core.info(`AWS credentials: ${credentialSource(settings.credentials, credentialDeps)}.`);
+        await checkCredentials(credentials, settings.credentials, credentialDeps);
+      },
+      logger: { info: (m) => core.info(m), warning: (m) => core.warning(m), debug: (m) => core.debug(m) },
+      sleep: (ms) => sleep(ms),
+      now: () => Date.now(),
+      backoffMs: defaultBackoffMs,
+      publishAttempts: Number(env.AWS_MAX_ATTEMPTS) >= 1 ? Number(env.AWS_MAX_ATTEMPTS) : DEFAULT_PUBLISH_ATTEMPTS,
+      rssBytes: () => process.memoryUsage().rss,
+      onRegionDone: (outcome, plan) => core.info(progressLine(outcome, plan.dryRun)),
+    });
+  } finally {
+    clients.destroy();
+  }
+}
+
+async function writeResult(run: PublishRun, env: NodeJS.ProcessEnv): Promise<string> {
+  const dir = path.join(env.RUNNER_TEMP || os.tmpdir(), 'lambda-layer-release');
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, `${run.record.name}.result.json`);
+  await writeFile(file, serializeRecord(run.record));
+  return file;
+}
+
+async function writeSummary(run: PublishRun, outcomes: RegionOutcome[]): Promise<void> {
+  const { layer, dryRun } = run.plan;
+  const title = `${dryRun ? 'Plan (dry run, nothing changed)' : 'Published'}: Lambda layer ${layer.name} ${layer.version}`;
+  const header = SUMMARY_HEADER.map((data) => ({ data, header: true }));
+  await core.summary
+    .addHeading(title, 3)
+    .addRaw(`sha256 \`${layer.sha256}\`, ${layer.size} bytes, from ${layer.origin}`, true)
+    .addTable([header, ...summaryRows(outcomes, dryRun)])
+    .write();
+}
+
+/** Outputs, result record, summary and annotations: done for every run, also when regions failed. */
+export async function reportPublish(run: PublishRun, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const outputs = recordOutputs(run.record);
+  core.setOutput(PublishOutputs.arns, JSON.stringify(outputs.arns));
+  core.setOutput(PublishOutputs.versions, JSON.stringify(outputs.versions));
+  if (outputs.layerVersionArn) core.setOutput(PublishOutputs.layerVersionArn, outputs.layerVersionArn);
+  core.setOutput(PublishOutputs.failedRegions, JSON.stringify(outputs.failedRegions));
+  core.setOutput(PublishOutputs.unchangedRegions, JSON.stringify(outputs.unchangedRegions));
+  core.setOutput(PublishOutputs.resultPath, await writeResult(run, env));
+  for (const o of run.outcomes.filter((x) => x.status === 'failed')) {
+    core.error(`${o.region}: ${o.error ?? 'failed'}`, {
+      title: `Layer ${run.record.name} not published in ${o.region}`,
+    });
+  }
+  if (env.GITHUB_STEP_SUMMARY) await writeSummary(run, run.outcomes);
+}
 
 export async function runPublish(): Promise<void> {
-  throw new ConfigurationError("The 'publish' command is not available yet.");
+  const run = await publishStep();
+  await reportPublish(run);
+  if (run.settings.release.toLowerCase() === 'auto' && process.env.GITHUB_EVENT_NAME === 'release') {
+    core.warning("release: updating the release from 'publish' is not supported yet; the release was left as it is.");
+  }
+  const failure = failureMessage(run.record, run.settings.failOn);
+  if (failure) throw new ConfigurationError(failure);
 }

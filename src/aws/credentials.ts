@@ -1,0 +1,100 @@
+/**
+ * Where AWS credentials come from: the default provider chain (so aws-actions/configure-aws-credentials, env keys
+ * and profiles just work), or `role-to-assume`, taken with the job's GitHub OIDC token when it can mint one
+ * (`id-token: write`) and otherwise assumed from the ambient credentials. One memoized provider serves every
+ * regional client, so the role is assumed once per run, not once per region.
+ */
+import { fromNodeProviderChain, fromTemporaryCredentials, fromWebToken } from '@aws-sdk/credential-providers';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { ConfigurationError, errorMessage } from '../errors.js';
+
+export interface CredentialSettings {
+  roleToAssume?: string;
+  roleSessionName: string;
+  audience: string;
+}
+
+export interface CredentialDeps {
+  /** Region of the STS endpoint: one of the target partition's. */
+  stsRegion: string;
+  /** Mints the job's OIDC token; absent when the job has no `id-token: write`. */
+  getIdToken?: (audience: string) => Promise<string>;
+  /** Called with every credential set obtained, so the caller can mask the secrets in the log. */
+  onCredentials?: (credentials: AwsCredentialIdentity) => void;
+  now?: () => number;
+}
+
+/** Refresh this long before expiry, so that no request is signed with credentials about to lapse. */
+const REFRESH_MARGIN_MS = 5 * 60 * 1000;
+
+export function credentialSource(settings: CredentialSettings, deps: Pick<CredentialDeps, 'getIdToken'>): string {
+  if (!settings.roleToAssume) return 'the default credential chain';
+  return deps.getIdToken
+    ? `role ${settings.roleToAssume} through GitHub OIDC`
+    : `role ${settings.roleToAssume} assumed from the ambient credentials`;
+}
+
+function baseProvider(settings: CredentialSettings, deps: CredentialDeps): AwsCredentialIdentityProvider {
+  const { roleToAssume, roleSessionName, audience } = settings;
+  const clientConfig = { region: deps.stsRegion };
+  if (!roleToAssume) return fromNodeProviderChain();
+  const getIdToken = deps.getIdToken;
+  if (getIdToken) {
+    return async () =>
+      fromWebToken({
+        roleArn: roleToAssume,
+        roleSessionName,
+        webIdentityToken: await getIdToken(audience),
+        clientConfig,
+      })();
+  }
+  const assume = fromTemporaryCredentials({
+    params: { RoleArn: roleToAssume, RoleSessionName: roleSessionName },
+    masterCredentials: fromNodeProviderChain(),
+    clientConfig,
+  });
+  return () => assume();
+}
+
+/** A provider that asks once, shares the answer, and asks again only near expiry or after a failure. */
+export function createCredentialProvider(
+  settings: CredentialSettings,
+  deps: CredentialDeps,
+): AwsCredentialIdentityProvider {
+  const inner = baseProvider(settings, deps);
+  const now = deps.now ?? Date.now;
+  let pending: Promise<AwsCredentialIdentity> | undefined;
+  let current: AwsCredentialIdentity | undefined;
+  const fresh = (c: AwsCredentialIdentity) => !c.expiration || c.expiration.getTime() - now() > REFRESH_MARGIN_MS;
+  return async () => {
+    if (current && fresh(current)) return current;
+    pending ??= inner()
+      .then((credentials) => {
+        deps.onCredentials?.(credentials);
+        current = credentials;
+        return credentials;
+      })
+      .finally(() => {
+        pending = undefined;
+      });
+    return pending;
+  };
+}
+
+/** Gets credentials once before any region is touched, so a broken setup is one clear error, not N failed regions. */
+export async function checkCredentials(
+  provider: AwsCredentialIdentityProvider,
+  settings: CredentialSettings,
+  deps: Pick<CredentialDeps, 'getIdToken'>,
+): Promise<void> {
+  try {
+    await provider();
+  } catch (err) {
+    const hint = settings.roleToAssume
+      ? `check the role's trust policy${deps.getIdToken ? '' : ", or give the job 'permissions: id-token: write' to use OIDC"}`
+      : "set 'role-to-assume' or run aws-actions/configure-aws-credentials before this step";
+    throw new ConfigurationError(
+      `Could not get AWS credentials from ${credentialSource(settings, deps)}: ${errorMessage(err).split('\n')[0]}; ${hint}.`,
+    );
+  }
+}

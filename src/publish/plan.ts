@@ -1,0 +1,71 @@
+/**
+ * What publish is about to do, decided before any region is touched, and what came of it per region.
+ * The plan carries the seams for features scheduled separately: `upload` (inline today; S3 staging later) and the
+ * settings object (align-versions, keep-versions, ssm-prefix, release) reach every stage unchanged.
+ */
+import type { Partition } from '../aws/partitions.js';
+import type { RegionStatus } from '../release/record.js';
+import type { Marker } from './marker.js';
+import type { Grant } from './sharing.js';
+
+/** The layer as verified: the zip's bytes match the digest, the metadata passed every limit. */
+export interface VerifiedLayer {
+  name: string;
+  version: string;
+  sha256: string;
+  /** Base64 SHA-256, as Lambda reports CodeSha256. */
+  codeSha256: string;
+  size: number;
+  unzippedSize: number;
+  files: number;
+  runtimes: string[];
+  architectures: string[];
+  /** The user's description, before the marker is appended. */
+  description: string;
+  licenseInfo: string;
+  commit?: string;
+  /** Where the zip came from, for the log: `artifact 'x' of run 123`, `dist/layer.zip`. */
+  origin: string;
+}
+
+export type UploadMethod = { kind: 'inline' };
+
+export interface PublishPlan {
+  layer: VerifiedLayer;
+  /** Description sent to AWS: the user's text and the version marker. */
+  description: string;
+  marker: Marker;
+  partition: Partition;
+  regions: string[];
+  sharing: Grant[];
+  upload: UploadMethod;
+  skipUnchanged: boolean;
+  dryRun: boolean;
+  maxParallel: number | 'auto';
+}
+
+/** What happened in one region. */
+export interface RegionOutcome {
+  region: string;
+  status: RegionStatus;
+  /** LayerVersionArn exactly as AWS returned it. */
+  arn?: string;
+  version?: number;
+  /** The reason, for a failed region. */
+  error?: string;
+  /** Grants the version has (already had, or got in this run); for a plan, those it would get. */
+  sharing: string[];
+  /** Grants added in this run (or, in a dry run, that would be). */
+  added: string[];
+  /** The newest version before this run, if any. */
+  previousVersion?: number;
+  /** True when a publish whose answer was lost turned out to have succeeded, and its version was adopted. */
+  adopted?: boolean;
+  seconds: number;
+}
+
+export interface Logger {
+  info(message: string): void;
+  warning(message: string): void;
+  debug(message: string): void;
+}

@@ -1,0 +1,100 @@
+/**
+ * The publish command's logic, from typed settings to a result record: load and verify the zip, check the layer
+ * against Lambda's limits, get credentials, settle the regions, then fan out. Nothing here touches @actions/core;
+ * clients, logger, clock and sleep are injected.
+ */
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import { InlineZip } from '../aws/inline-zip.js';
+import { enabledRegions, resolveRegions } from '../aws/regions.js';
+import type { ResultRecord } from '../release/record.js';
+import { uploadSlots } from './budget.js';
+import { verifiedLayer, versionDescription } from './layer.js';
+import type { Logger, PublishPlan, RegionOutcome } from './plan.js';
+import { toResultRecord } from './result.js';
+import { publishRegions } from './run.js';
+import type { PublishSettings } from './settings.js';
+import { loadZip, type SourceDeps } from './source.js';
+
+export interface PublishClients {
+  lambda(region: string): LambdaClient;
+  publisher(region: string): LambdaClient;
+  ec2(region: string): EC2Client;
+  useInlineZip(inline: InlineZip): void;
+}
+
+export interface PublishDeps {
+  source: SourceDeps;
+  clients: PublishClients;
+  /** Gets credentials once, failing with a ConfigurationError when there are none. */
+  checkCredentials(): Promise<void>;
+  logger: Logger;
+  sleep(ms: number): Promise<void>;
+  now(): number;
+  backoffMs(attempt: number): number;
+  /** Sends of one PublishLayerVersion at most (throttles and lost answers included). */
+  publishAttempts: number;
+  /** The process's RSS now, for the upload budget. */
+  rssBytes(): number;
+  onRegionDone?(outcome: RegionOutcome, plan: PublishPlan): void;
+}
+
+export interface PublishRun {
+  settings: PublishSettings;
+  plan: PublishPlan;
+  outcomes: RegionOutcome[];
+  record: ResultRecord;
+}
+
+/** Everything before the first AWS call: the verified layer and its description. */
+export async function prepareLayer(settings: PublishSettings, deps: Pick<PublishDeps, 'source' | 'logger'>) {
+  const loaded = await loadZip(settings, deps.source);
+  const { layer, warnings } = verifiedLayer(loaded, settings, deps.source.context);
+  for (const w of [...settings.warnings, ...warnings]) deps.logger.warning(w);
+  const described = versionDescription(layer);
+  if (described.truncated) {
+    deps.logger.warning(
+      `description: cut to fit Lambda's 256 characters next to the version marker ${described.description.slice(-60).split(' ').pop()}.`,
+    );
+  }
+  return { loaded, layer, ...described };
+}
+
+export async function publishLayer(settings: PublishSettings, deps: PublishDeps): Promise<PublishRun> {
+  const { loaded, layer, marker, description } = await prepareLayer(settings, deps);
+  deps.logger.info(
+    `Layer ${layer.name} ${layer.version}: ${layer.size} bytes, sha256 ${layer.sha256}, from ${layer.origin}; verified.`,
+  );
+  await deps.checkCredentials();
+  const regions = await resolveRegions(settings.regions, (home) => enabledRegions(deps.clients.ec2(home)));
+  const plan: PublishPlan = {
+    layer,
+    description,
+    marker,
+    partition: settings.regions.partition,
+    regions,
+    sharing: settings.sharing,
+    upload: { kind: 'inline' },
+    skipUnchanged: settings.skipUnchanged,
+    dryRun: settings.dryRun,
+    maxParallel: settings.maxParallel,
+  };
+  const inline = new InlineZip(loaded.zip);
+  deps.clients.useInlineZip(inline);
+  const slots = uploadSlots(loaded.zip.length, deps.rssBytes());
+  const parallel = settings.maxParallel === 'auto' ? regions.length : Math.min(settings.maxParallel, regions.length);
+  deps.logger.info(
+    `${settings.dryRun ? 'Planning' : 'Publishing'} in ${regions.length} region(s), ${parallel} at once, up to ${slots} upload(s) in flight: ${regions.join(', ')}`,
+  );
+  const outcomes = await publishRegions(plan, {
+    clients: deps.clients,
+    zipFile: inline.placeholder,
+    sleep: deps.sleep,
+    now: deps.now,
+    backoffMs: deps.backoffMs,
+    attempts: deps.publishAttempts,
+    uploadSlots: slots,
+    onRegionDone: (outcome) => deps.onRegionDone?.(outcome, plan),
+  });
+  return { settings, plan, outcomes, record: toResultRecord(plan, outcomes) };
+}

@@ -1,0 +1,71 @@
+/**
+ * From outcomes to what the user reads back: the result record (SPEC, schema 1), the progress line per region and
+ * the summary table. Outputs and `fail-on` come from the record (src/release/outputs.ts), as for `report`.
+ */
+import type { RegionResult, ResultRecord } from '../release/record.js';
+import type { PublishPlan, RegionOutcome } from './plan.js';
+
+export function toResultRecord(plan: PublishPlan, outcomes: RegionOutcome[], now = new Date()): ResultRecord {
+  const { layer } = plan;
+  const regions: Record<string, RegionResult> = {};
+  for (const o of outcomes) {
+    regions[o.region] = {
+      status: o.status,
+      ...(o.arn ? { arn: o.arn } : {}),
+      ...(o.version !== undefined ? { version: o.version } : {}),
+      ...(o.error ? { error: o.error } : {}),
+      ...(o.sharing.length ? { sharing: o.sharing } : {}),
+    };
+  }
+  return {
+    schema: 1,
+    name: layer.name,
+    version: layer.version,
+    sha256: layer.sha256,
+    codeSha256: layer.codeSha256,
+    runtimes: layer.runtimes,
+    architectures: layer.architectures,
+    ...(layer.commit ? { commit: layer.commit } : {}),
+    createdAt: now.toISOString(),
+    regions,
+  };
+}
+
+const STATUS_MARK: Record<string, string> = {
+  published: '✓',
+  unchanged: '=',
+  planned: '~',
+  skipped: '-',
+  failed: '✗',
+};
+
+/** One line per region as it finishes: `✓ eu-west-1 published version 4 (1.2 s), shared with public`. */
+export function progressLine(o: RegionOutcome, dryRun: boolean): string {
+  const head = `${STATUS_MARK[o.status] ?? '?'} ${o.region} ${o.status}`;
+  const version = o.version !== undefined ? ` version ${o.version}` : '';
+  const adopted = o.adopted ? ' (adopted after a lost answer)' : '';
+  const added = o.added.length ? `, ${dryRun ? 'would share with' : 'shared with'} ${o.added.join(', ')}` : '';
+  const error = o.error ? `: ${o.error}` : '';
+  return `${head}${version}${adopted} (${o.seconds.toFixed(1)} s)${added}${error}`;
+}
+
+/** Rows of the summary table: region, status, version, ARN, sharing, seconds (no secrets: ARNs and ids only). */
+export function summaryRows(outcomes: RegionOutcome[], dryRun: boolean): string[][] {
+  return outcomes.map((o) => [
+    o.region,
+    o.status === 'failed' ? `failed: ${o.error ?? ''}` : o.status,
+    o.version !== undefined ? String(o.version) : '',
+    o.arn ?? '',
+    describeSharing(o, dryRun),
+    o.seconds.toFixed(1),
+  ]);
+}
+
+function describeSharing(o: RegionOutcome, dryRun: boolean): string {
+  if (o.sharing.length === 0) return o.status === 'failed' ? '' : 'private';
+  const added = new Set(o.added);
+  const note = dryRun ? ' (would add)' : ' (added)';
+  return o.sharing.map((s) => (added.has(s) ? `${s}${note}` : s)).join(', ');
+}
+
+export const SUMMARY_HEADER = ['Region', 'Status', 'Version', 'ARN', 'Sharing', 'Seconds'];

@@ -1,0 +1,156 @@
+/**
+ * The zip to publish and the facts about it. From an artifact (this run, another run, or the newest run that built
+ * this commit) the zip is trusted only once its sha256 matches the manifest's; from disk, a manifest.json beside it is
+ * used the same way, and without one the name comes from the input and the version from the build's rules.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ArtifactStore, FindOptions, StoredArtifact } from '../artifact/store.js';
+import { ConfigurationError, errorMessage } from '../errors.js';
+import { MANIFEST_FILE, parseManifest, type Manifest } from '../layer/manifest.js';
+import { inspectZip } from '../layer/ready-zip.js';
+import { defaultVersion } from '../layer/version.js';
+import type { PublishSettings, RunChoice } from './settings.js';
+
+export interface SourceDeps {
+  store?: ArtifactStore;
+  /** Ids of the workflow runs that built GITHUB_SHA, newest first (for `run-id: auto`). */
+  runsForCommit?(): Promise<number[]>;
+  currentRunId?: number;
+  token?: string;
+  repository?: { owner: string; repo: string };
+  /** Where artifacts are downloaded (under RUNNER_TEMP). */
+  workDir: string;
+  /** What a relative `zip` path is relative to (GITHUB_WORKSPACE). */
+  workspace: string;
+  context: { ref?: string; sha?: string };
+}
+
+/** The zip's bytes and what is known of it before overrides and limits (see layer.ts). */
+export interface LoadedZip {
+  zip: Buffer;
+  sha256: string;
+  origin: string;
+  manifest?: Manifest;
+  /** For a zip without a manifest: what the zip itself says, and the name and version from inputs and rules. */
+  facts?: { name: string; version: string; files: number; unzippedSize: number };
+}
+
+/** At most this many runs of the commit are searched for the artifact with `run-id: auto`. */
+const MAX_RUNS_SEARCHED = 20;
+
+function sha256Hex(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+function verify(zip: Buffer, manifest: Manifest, origin: string): string {
+  const actual = sha256Hex(zip);
+  if (actual !== manifest.sha256 || zip.length !== manifest.size) {
+    throw new ConfigurationError(
+      `The zip from ${origin} does not match its manifest (sha256 ${actual}, ${zip.length} bytes; the manifest says ${manifest.sha256}, ${manifest.size} bytes); nothing was published.`,
+    );
+  }
+  return actual;
+}
+
+async function findArtifact(
+  name: string,
+  run: RunChoice,
+  deps: SourceDeps,
+): Promise<{ artifact: StoredArtifact; options: FindOptions; origin: string }> {
+  const store = deps.store;
+  if (!store) throw new Error('No artifact store was given to publish from an artifact');
+  const other = (runId: number): FindOptions => ({
+    runId,
+    ...(deps.token ? { token: deps.token } : {}),
+    ...(deps.repository ? { repository: deps.repository } : {}),
+  });
+  if (run.kind === 'current') {
+    const artifact = await store.find(name);
+    if (artifact) return { artifact, options: {}, origin: `artifact '${name}' of this run` };
+    throw new ConfigurationError(
+      `Input 'artifact-name': this run has no artifact '${name}'; run the build step first (needs: build), or set 'run-id' to take it from another run.`,
+    );
+  }
+  if (run.kind === 'id') {
+    const artifact = await store.find(name, other(run.id));
+    if (artifact) return { artifact, options: other(run.id), origin: `artifact '${name}' of run ${run.id}` };
+    throw new ConfigurationError(
+      `Input 'run-id': run ${run.id} has no artifact '${name}' (or the token lacks 'actions: read').`,
+    );
+  }
+  const runs = (await (deps.runsForCommit?.() ?? Promise.resolve([]))).slice(0, MAX_RUNS_SEARCHED);
+  for (const runId of runs) {
+    const options = runId === deps.currentRunId ? {} : other(runId);
+    const artifact = await store.find(name, options);
+    if (artifact) return { artifact, options, origin: `artifact '${name}' of run ${runId}` };
+  }
+  throw new ConfigurationError(
+    `Input 'run-id': none of the ${runs.length} workflow runs of commit ${deps.context.sha ?? '(unknown)'} has an artifact '${name}'.`,
+  );
+}
+
+async function fromArtifact(settings: PublishSettings, deps: SourceDeps): Promise<LoadedZip> {
+  if (settings.source.kind !== 'artifact') throw new Error('not an artifact source');
+  const name = settings.source.artifactName ?? `lambda-layer-${settings.name}`;
+  const { artifact, options, origin } = await findArtifact(name, settings.source.run, deps);
+  const target = path.join(deps.workDir, `artifact-${artifact.id}`);
+  await mkdir(target, { recursive: true });
+  const folder = await deps.store!.download(artifact, target, options);
+  let manifestText: string;
+  try {
+    manifestText = await readFile(path.join(folder, MANIFEST_FILE), 'utf8');
+  } catch {
+    throw new ConfigurationError(`The ${origin} has no ${MANIFEST_FILE}; was it uploaded by the build step?`);
+  }
+  const manifest = parseManifest(manifestText, `${MANIFEST_FILE} of ${origin}`);
+  const zip = await readFile(path.join(folder, manifest.zipFile)).catch((err: unknown) => {
+    throw new ConfigurationError(
+      `The ${origin} lacks ${manifest.zipFile}, named by its manifest: ${errorMessage(err)}.`,
+    );
+  });
+  return { zip, sha256: verify(zip, manifest, origin), origin, manifest };
+}
+
+async function manifestBeside(zipPath: string): Promise<Manifest | undefined> {
+  const file = path.join(path.dirname(zipPath), MANIFEST_FILE);
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  const manifest = parseManifest(text, file);
+  return manifest.zipFile === path.basename(zipPath) ? manifest : undefined;
+}
+
+async function fromDisk(settings: PublishSettings, deps: SourceDeps): Promise<LoadedZip> {
+  if (settings.source.kind !== 'zip') throw new Error('not a zip source');
+  const zipPath = path.resolve(deps.workspace, settings.source.path);
+  const zip = await readFile(zipPath).catch((err: unknown) => {
+    throw new ConfigurationError(`Input 'zip': cannot read ${zipPath}: ${errorMessage(err)}.`);
+  });
+  const origin = path.relative(deps.workspace, zipPath) || zipPath;
+  const manifest = await manifestBeside(zipPath);
+  if (manifest) return { zip, sha256: verify(zip, manifest, origin), origin, manifest };
+  const name = settings.name;
+  if (!name) {
+    throw new ConfigurationError(
+      `Input 'name' is required with 'zip' when no ${MANIFEST_FILE} from the build sits beside it.`,
+    );
+  }
+  const version = settings.source.version ?? defaultVersion(deps.context, name);
+  const contents = await inspectZip(zipPath).catch((err: unknown) => {
+    // The check is the build's; its message names the build's input.
+    if (err instanceof ConfigurationError)
+      throw new ConfigurationError(err.message.replace(/^Input 'path'/, "Input 'zip'"));
+    throw err;
+  });
+  return {
+    zip,
+    sha256: sha256Hex(zip),
+    origin,
+    facts: { name, version, files: contents.files, unzippedSize: contents.unzippedSize },
+  };
+}
+
+export async function loadZip(settings: PublishSettings, deps: SourceDeps): Promise<LoadedZip> {
+  return settings.source.kind === 'zip' ? fromDisk(settings, deps) : fromArtifact(settings, deps);
+}

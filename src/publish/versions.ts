@@ -1,0 +1,94 @@
+/**
+ * Reading a region's versions: the newest one (is it already this release?) and, after a publish whose answer was
+ * lost, the versions that appeared since (did the publish happen after all?).
+ */
+import {
+  GetLayerVersionCommand,
+  ListLayerVersionsCommand,
+  type LambdaClient,
+  type LayerVersionsListItem,
+} from '@aws-sdk/client-lambda';
+import { parseMarker, sameMarker, type Marker } from './marker.js';
+import { step } from './step.js';
+
+export interface VersionInfo {
+  version: number;
+  arn: string;
+  description: string;
+  marker?: Marker;
+}
+
+/** Versions looked at per page; the newest is on the first page (AWS lists newest first). */
+const PAGE_SIZE = 10;
+/** Bounds the look-back after a lost answer: versions created during one publish call, with room to spare. */
+const MAX_PAGES = 5;
+
+function toInfo(item: LayerVersionsListItem): VersionInfo | undefined {
+  if (item.Version === undefined || !item.LayerVersionArn) return undefined;
+  const description = item.Description ?? '';
+  return { version: item.Version, arn: item.LayerVersionArn, description, marker: parseMarker(description) };
+}
+
+/** Versions newer than `after` (all when undefined), newest first. */
+export async function versionsAfter(lambda: LambdaClient, name: string, after?: number): Promise<VersionInfo[]> {
+  const found: VersionInfo[] = [];
+  let marker: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const request = { LayerName: name, MaxItems: PAGE_SIZE, ...(marker ? { Marker: marker } : {}) };
+    const answer = await step('ListLayerVersions', () => lambda.send(new ListLayerVersionsCommand(request)));
+    const items = (answer.LayerVersions ?? []).map(toInfo).filter((v): v is VersionInfo => v !== undefined);
+    const newer = items.filter((v) => after === undefined || v.version > after);
+    found.push(...newer);
+    marker = answer.NextMarker;
+    // Newest first: once a page reaches `after`, older pages hold nothing newer.
+    if (!marker || newer.length < items.length) break;
+  }
+  return found.sort((a, b) => b.version - a.version);
+}
+
+/** The newest version, or undefined for a layer that has none in this region yet. */
+export async function newestVersion(lambda: LambdaClient, name: string): Promise<VersionInfo | undefined> {
+  const answer = await step('ListLayerVersions', () =>
+    lambda.send(new ListLayerVersionsCommand({ LayerName: name, MaxItems: PAGE_SIZE })),
+  );
+  const items = (answer.LayerVersions ?? []).map(toInfo).filter((v): v is VersionInfo => v !== undefined);
+  // Do not rely on the order of the page: take the highest number on it.
+  return items.sort((a, b) => b.version - a.version)[0];
+}
+
+export interface StoredVersion {
+  version: number;
+  arn: string;
+  codeSha256?: string;
+  description: string;
+}
+
+export async function getVersion(lambda: LambdaClient, name: string, version: number): Promise<StoredVersion> {
+  const answer = await step('GetLayerVersion', () =>
+    lambda.send(new GetLayerVersionCommand({ LayerName: name, VersionNumber: version })),
+  );
+  return {
+    version: answer.Version ?? version,
+    arn: answer.LayerVersionArn ?? '',
+    codeSha256: answer.Content?.CodeSha256,
+    description: answer.Description ?? '',
+  };
+}
+
+/**
+ * A version newer than `after` holding exactly this release (same marker, same CodeSha256): what a publish whose
+ * answer was lost would have created. The newest such version wins.
+ */
+export async function findRelease(
+  lambda: LambdaClient,
+  name: string,
+  after: number | undefined,
+  release: { marker: Marker; codeSha256: string },
+): Promise<StoredVersion | undefined> {
+  const candidates = (await versionsAfter(lambda, name, after)).filter((v) => sameMarker(v.marker, release.marker));
+  for (const candidate of candidates) {
+    const stored = await getVersion(lambda, name, candidate.version);
+    if (stored.codeSha256 === release.codeSha256) return stored;
+  }
+  return undefined;
+}
