@@ -38,7 +38,13 @@ export function getResolveInputs(env: NodeJS.ProcessEnv = process.env): ResolveI
     throw new ConfigurationError("Input 'regions' is required with source: aws (for example: us-east-1, eu-west-1).");
   }
   const repository = parseRepository(getString('repository') || env.GITHUB_REPOSITORY || '');
-  return { name, range, regions, source, repository, token: getString('github-token') };
+  const token = getString('github-token');
+  if (source === 'github' && !token) {
+    throw new ConfigurationError(
+      `Input 'github-token' is empty; source: github needs a token that can read ${repository.owner}/${repository.repo}.`,
+    );
+  }
+  return { name, range, regions, source, repository, token };
 }
 
 async function candidates(inputs: ResolveInputs) {
