@@ -146,6 +146,27 @@ describe('the same run', () => {
     expect(await readFile(path.join(target, 'manifest.json'), 'utf8')).toBe(await readFile(file, 'utf8'));
   });
 
+  test.each([
+    ['an empty file (an empty, self-closed block list)', 0, 0],
+    ['a file of two 8 MiB blocks, staged concurrently', 9 * 1024 * 1024, 2],
+  ])('skipArchive round trip of %s', async (_, size, blocks) => {
+    const name = `blocks-${size}.bin`;
+    const data = Buffer.alloc(size, 7);
+    if (size) data.writeUInt32BE(size, size - 4);
+    await writeFile(path.join(dir, name), data);
+    emu.server.log.length = 0;
+    const single = await client.uploadArtifact(name, [path.join(dir, name)], dir, { skipArchive: true });
+    const puts = emu.server.log.filter((e) => e.method === 'PUT').length;
+    expect(puts).toBe(blocks + 1);
+    const target = path.join(dir, `blocks-${size}`);
+    const result = await client.downloadArtifact(single.id as number, {
+      path: target,
+      expectedHash: `sha256:${sha256(data)}`,
+    });
+    expect(result.digestMismatch).toBe(false);
+    expect((await readFile(path.join(target, name))).equals(data)).toBe(true);
+  });
+
   test('a skipArchive .zip is unzipped on download unless skipDecompress is set (client behaviour)', async () => {
     const file = path.join(dir, 'layer.zip');
     const single = await client.uploadArtifact('x', [file], dir, { skipArchive: true });

@@ -149,7 +149,8 @@ function putBlock(blob: BlobRecord, req: EmuRequest): EmuResponse {
 
 function putBlockList(blob: BlobRecord, req: EmuRequest): EmuResponse {
   const xml = req.body.toString('utf8');
-  if (!/<BlockList>/.test(xml))
+  // An empty list (an empty file) arrives self-closed: <BlockList/>.
+  if (!/<BlockList\s*\/?>/.test(xml))
     return azureError(400, 'InvalidXmlDocument', 'XML specified is not syntactically valid.');
   const parts: Buffer[] = [];
   const used = new Map<string, Buffer>();
