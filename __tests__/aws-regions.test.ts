@@ -1,0 +1,106 @@
+import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { describe, expect, test } from '@jest/globals';
+import { mockClient } from 'aws-sdk-client-mock';
+import { checkLayerVersionArn, parseLayerVersionArn } from '../src/aws/arn.js';
+import { lambdaRegions, partitionOf } from '../src/aws/partitions.js';
+import { enabledRegions, parseRegionSelection, resolveRegions } from '../src/aws/regions.js';
+
+describe('partitions', () => {
+  test.each([
+    ['us-east-1', 'aws'],
+    ['ap-southeast-7', 'aws'],
+    ['mx-central-1', 'aws'],
+    ['cn-northwest-1', 'aws-cn'],
+    ['us-gov-east-1', 'aws-us-gov'],
+  ])('%s is in %s', (region, partition) => expect(partitionOf(region)).toBe(partition));
+
+  test.each(['us-east-l', 'useast1', 'eu-west-9', 'aws-global', 'us-iso-east-1', 'eusc-de-east-1', 'US-EAST-1', ''])(
+    '%p is not a region we publish to',
+    (region) => expect(partitionOf(region)).toBeUndefined(),
+  );
+
+  test('`all` is every region with Lambda: 34 in aws, 2 in aws-cn and aws-us-gov', () => {
+    expect(lambdaRegions('aws')).toHaveLength(34);
+    expect(lambdaRegions('aws')).toEqual(expect.arrayContaining(['us-east-1', 'af-south-1', 'mx-central-1']));
+    expect(lambdaRegions('aws-cn')).toEqual(['cn-north-1', 'cn-northwest-1']);
+    expect(lambdaRegions('aws-us-gov')).toEqual(['us-gov-east-1', 'us-gov-west-1']);
+    for (const p of ['aws', 'aws-cn', 'aws-us-gov'] as const) {
+      for (const r of lambdaRegions(p)) expect([r, partitionOf(r)]).toEqual([r, p]);
+    }
+  });
+});
+
+describe('resolveRegions', () => {
+  const never = async () => {
+    throw new Error('EC2 must not be asked');
+  };
+
+  test('named regions keep their order, duplicates and excluded ones are dropped', async () => {
+    const s = parseRegionSelection('eu-west-1 us-east-1, eu-west-1 ap-south-1', 'ap-south-1');
+    expect(await resolveRegions(s, never)).toEqual(['eu-west-1', 'us-east-1']);
+  });
+
+  test('`all` minus excluded, without asking EC2', async () => {
+    const s = parseRegionSelection('all', 'af-south-1 ap-east-1');
+    const regions = await resolveRegions(s, never);
+    expect(regions).toHaveLength(32);
+    expect(regions).not.toContain('af-south-1');
+  });
+
+  test('`all-enabled` asks EC2 in the partition’s home region and keeps Lambda regions it lists', async () => {
+    const asked: string[] = [];
+    const s = parseRegionSelection('all-enabled', 'us-west-1');
+    const regions = await resolveRegions(s, async (home) => {
+      asked.push(home);
+      return new Set(['us-east-1', 'us-west-1', 'eu-west-1', 'af-south-1', 'not-a-lambda-region-1']);
+    });
+    expect(asked).toEqual(['us-east-1']);
+    expect(regions.sort()).toEqual(['af-south-1', 'eu-west-1', 'us-east-1']);
+  });
+
+  test('nothing left is an error', async () => {
+    const s = parseRegionSelection('all-enabled', '');
+    await expect(resolveRegions(s, async () => new Set())).rejects.toThrow(
+      "Inputs 'regions' and 'exclude-regions' leave no region to publish to.",
+    );
+  });
+
+  test('enabledRegions reads DescribeRegions; a refusal names the permission', async () => {
+    const ec2 = new EC2Client({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    const mock = mockClient(ec2);
+    mock
+      .on(DescribeRegionsCommand, { AllRegions: false })
+      .resolves({ Regions: [{ RegionName: 'us-east-1' }, { RegionName: 'eu-west-1' }] });
+    expect([...(await enabledRegions(ec2))]).toEqual(['us-east-1', 'eu-west-1']);
+    mock.reset();
+    mock
+      .on(DescribeRegionsCommand)
+      .rejects(
+        Object.assign(new Error('denied'), { name: 'UnauthorizedOperation', $metadata: { httpStatusCode: 403 } }),
+      );
+    await expect(enabledRegions(ec2)).rejects.toThrow(/all-enabled.*missing permission ec2:DescribeRegions/);
+  });
+});
+
+describe('layer version ARNs', () => {
+  test('are parsed, never built', () => {
+    expect(parseLayerVersionArn('arn:aws-cn:lambda:cn-north-1:123456789012:layer:my_layer-2:17')).toEqual({
+      partition: 'aws-cn',
+      region: 'cn-north-1',
+      account: '123456789012',
+      layerName: 'my_layer-2',
+      version: 17,
+    });
+    expect(parseLayerVersionArn('arn:aws:lambda:us-east-1:123456789012:layer:x')).toBeUndefined();
+    expect(parseLayerVersionArn('arn:aws:lambda:us-east-1:123456789012:layer:x:0')).toBeUndefined();
+  });
+
+  test.each([
+    ['arn:aws:lambda:eu-west-1:123456789012:layer:otel:3', /for otel:3 in us-east-1/],
+    ['arn:aws:lambda:us-east-1:123456789012:layer:other:3', /for otel:3 in us-east-1/],
+    ['arn:aws:lambda:us-east-1:123456789012:layer:otel:4', /for otel:3 in us-east-1/],
+    ['nonsense', /not a layer version ARN/],
+  ])('%s is refused for otel:3 in us-east-1', (arn, message) => {
+    expect(() => checkLayerVersionArn(arn, { region: 'us-east-1', layerName: 'otel', version: 3 })).toThrow(message);
+  });
+});
