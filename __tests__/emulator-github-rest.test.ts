@@ -228,6 +228,18 @@ describe('workflow runs', () => {
     expect((await failure(octokit.rest.actions.getWorkflowRun({ owner, repo, run_id: 999 }))).status).toBe(404);
   });
 
+  test('seeding an existing run updates it; completing it without a conclusion means success', async () => {
+    const seeded = await control('runs', { id: 503, status: 'completed' });
+    expect(await seeded.json()).toMatchObject({
+      id: 503,
+      status: 'completed',
+      conclusion: 'success',
+      head_sha: 'b'.repeat(40),
+    });
+    const { data } = await octokit.rest.actions.listWorkflowRunsForRepo({ owner, repo, status: 'success' });
+    expect(data.workflow_runs.map((r) => r.id)).toEqual([503, 501]);
+  });
+
   test('an unknown repository is 404', async () => {
     const gone = await failure(octokit.rest.actions.listWorkflowRunsForRepo({ owner, repo: 'other' }));
     expect(gone.status).toBe(404);

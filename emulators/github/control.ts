@@ -40,7 +40,7 @@ function body(req: EmuRequest): Record<string, unknown> | undefined {
 const bad = (message: string): EmuResponse => json(400, { message });
 
 /** Seeds or updates a workflow run from GitHub-style snake_case fields. */
-function seedRun(state: GitHubState, fields: Record<string, unknown>): EmuResponse {
+function seedRun(state: GitHubState, base: string, fields: Record<string, unknown>): EmuResponse {
   const id = Number(fields.id);
   if (!Number.isSafeInteger(id) || id <= 0) return bad('id must be a positive integer');
   const text = (name: string): string | undefined =>
@@ -66,7 +66,7 @@ function seedRun(state: GitHubState, fields: Record<string, unknown>): EmuRespon
     updatedAt: date('updated_at') ?? date('created_at'),
     runAttempt: typeof fields.run_attempt === 'number' ? fields.run_attempt : undefined,
   };
-  return json(201, state.upsertRun(run));
+  return json(201, runJson(base, state.upsertRun(run)));
 }
 
 export function createGitHubControl(state: GitHubState): ControlHandler {
@@ -96,7 +96,7 @@ export function createGitHubControl(state: GitHubState): ControlHandler {
       );
     if (route === 'POST runs') {
       const fields = body(req);
-      return fields ? seedRun(state, fields) : bad('the body must be a JSON object');
+      return fields ? seedRun(state, base, fields) : bad('the body must be a JSON object');
     }
     if (route === 'GET artifacts') return json(200, [...state.artifacts.values()].map(artifactView));
     if ((match = /^GET artifacts\/(\d+)\/blob$/.exec(route))) {

@@ -175,7 +175,11 @@ export class GitHubState {
       ...defined,
     } as RunRecord;
     run.repository = this.canonical(run.repository);
-    if (run.status !== 'completed' && fields.conclusion === undefined && !existing) run.conclusion = null;
+    // A run has a conclusion only once completed; completing one without saying how means success.
+    if (fields.conclusion === undefined) {
+      run.conclusion = run.status === 'completed' ? (existing?.conclusion ?? 'success') : null;
+    }
+    if (existing && fields.updatedAt === undefined) run.updatedAt = now;
     this.runs.set(run.id, run);
     return run;
   }
