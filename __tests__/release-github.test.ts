@@ -53,7 +53,7 @@ beforeAll(async () => {
   emu = await startEmulator();
   Object.assign(process.env, emu.env);
   const github = await import('@actions/github');
-  octokit = github.getOctokit(emu.env.GITHUB_TOKEN);
+  octokit = github.getOctokit(emu.env.GITHUB_TOKEN, { baseUrl: emu.url });
 });
 
 afterAll(async () => {

@@ -99,4 +99,20 @@ describe.each(awsBackends())('resolve from the account on $name', (spec) => {
     expect(result.outputs['layer-version-arn']).toBe('');
     expect(result.summary).toContain('| us-east-1 | 1.4.2 |');
   });
+
+  run.each([
+    [{ regions: 'us-east-1 mars-north-1' }, "Input 'regions' has unknown region 'mars-north-1'"],
+    [{ regions: '' }, "Input 'regions' is required"],
+    [{ regions: 'us-east-1', version: 'newest' }, "Input 'version' must be a semver range"],
+  ])('the bundled command refuses %j before any AWS call', async (inputs, message) => {
+    const before = backend.emulator?.server.log.length;
+    const result = await runAction(
+      'resolve',
+      { name: 'otel', source: 'aws', ...inputs },
+      { AWS_ENDPOINT_URL_LAMBDA: backend.endpoint },
+    );
+    expect(result.code).toBe(1);
+    expect(result.errors[0]).toContain(message);
+    expect(backend.emulator?.server.log.length).toBe(before);
+  });
 });

@@ -57,8 +57,8 @@ beforeAll(async () => {
   emu = await startEmulator();
   Object.assign(process.env, emu.env);
   const github = await import('@actions/github');
-  writer = github.getOctokit(emu.env.GITHUB_TOKEN);
-  reader = github.getOctokit(READ_ONLY);
+  writer = github.getOctokit(emu.env.GITHUB_TOKEN, { baseUrl: emu.url });
+  reader = github.getOctokit(READ_ONLY, { baseUrl: emu.url });
   await fetch(`${emu.url}/__emulator/github/tokens`, {
     method: 'POST',
     body: JSON.stringify({ token: READ_ONLY, mode: 'read-only' }),
