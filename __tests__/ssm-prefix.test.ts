@@ -29,6 +29,13 @@ describe('validateSsmPrefix', () => {
   test('a root prefix checks the layer name against the reserved words', () => {
     expect(() => validateSsmPrefix('/', 'aws-sdk')).toThrow("may not begin with 'aws'");
   });
+
+  test('without the layer name the length allows for the longest name', () => {
+    const prefix = `/${'x'.repeat(1011 - 55 - 1 - 140 - 7 - 1)}`;
+    expect(validateSsmPrefix(prefix)).toBe(prefix);
+    expect(() => validateSsmPrefix(`${prefix}x`)).toThrow('too long');
+    expect(validateSsmPrefix(`${prefix}x`, 'otel')).toBe(`${prefix}x`);
+  });
 });
 
 test.each([
