@@ -1,0 +1,166 @@
+/** Helpers for the emulator's contract tests: zips, the AWS CLI, moto, free ports. */
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { crc32 } from 'node:zlib';
+
+export const DUMMY_ENV = {
+  AWS_ACCESS_KEY_ID: 'AKIAEMULATORTEST0000',
+  AWS_SECRET_ACCESS_KEY: 'dummy-secret',
+  AWS_EC2_METADATA_DISABLED: 'true',
+} as const;
+
+/** A zip with the given entries, stored (no compression): enough for Lambda, and byte-exact for hashing. */
+export function makeZip(files: Record<string, Buffer | string>, declaredSize?: number): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [name, content] of Object.entries(files)) {
+    const data = Buffer.isBuffer(content) ? content : Buffer.from(content);
+    const nameBytes = Buffer.from(name);
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(10, 4);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(nameBytes.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(10, 6);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(data.length, 20);
+    // The central directory is what Lambda reads for the unzipped size; a test may overstate it.
+    central.writeUInt32LE(declaredSize ?? data.length, 24);
+    central.writeUInt16LE(nameBytes.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, nameBytes, data);
+    centrals.push(central, nameBytes);
+    offset += 30 + nameBytes.length + data.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(Object.keys(files).length, 8);
+  end.writeUInt16LE(Object.keys(files).length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+}
+
+export async function tempDir(prefix: string): Promise<string> {
+  return mkdtemp(path.join(tmpdir(), prefix));
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Why the AWS CLI cannot be used here, or undefined when it can. */
+export function awsCliMissing(): string | undefined {
+  const probe = spawnSync('aws', ['--version'], { encoding: 'utf8' });
+  return probe.status === 0 ? undefined : 'the AWS CLI (`aws`) is not installed';
+}
+
+export interface CliResult {
+  /** The parsed JSON output of a successful call ({} when it printed nothing). */
+  json?: Record<string, unknown>;
+  /** The error code of a failed call, as in "An error occurred (Code) when calling ...". */
+  error?: string;
+  stderr: string;
+}
+
+export type Cli = (...args: string[]) => Promise<CliResult>;
+
+/** Runs `aws --endpoint-url URL ...` with empty config files and dummy keys, nothing from this machine. */
+export async function awsCli(endpoint: string): Promise<Cli> {
+  const dir = await tempDir('llr-cli-');
+  const config = path.join(dir, 'config');
+  const credentials = path.join(dir, 'credentials');
+  await writeFile(config, '');
+  await writeFile(credentials, '');
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: dir,
+    AWS_CONFIG_FILE: config,
+    AWS_SHARED_CREDENTIALS_FILE: credentials,
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_PAGER: '',
+    AWS_MAX_ATTEMPTS: '1',
+    ...DUMMY_ENV,
+  };
+  return (...args) =>
+    new Promise((resolve) => {
+      execFile(
+        'aws',
+        ['--endpoint-url', endpoint, '--output', 'json', ...args],
+        { env, maxBuffer: 64 * 1024 * 1024, timeout: 60_000 },
+        (err, stdout, stderr) => {
+          if (!err) {
+            resolve({ json: stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : {}, stderr });
+            return;
+          }
+          const code =
+            /An error occurred \(([^)]+)\)/.exec(stderr)?.[1] ?? `exit ${String(err.code)}: ${stderr.trim()}`;
+          resolve({ error: code, stderr });
+        },
+      );
+    });
+}
+
+/** Why moto cannot be used here, or undefined when it can. */
+export function motoMissing(): string | undefined {
+  const probe = spawnSync('python3', ['-c', 'import moto, flask'], { encoding: 'utf8' });
+  return probe.status === 0
+    ? undefined
+    : `python3 cannot import moto's server (${probe.stderr.trim().split('\n').pop()})`;
+}
+
+export interface Moto {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts `python3 -m moto.server` on a free loopback port and waits (bounded) until it answers. */
+export async function startMoto(): Promise<Moto> {
+  const port = await freePort();
+  const child = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${url}/moto-api/`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill();
+      throw new Error(`moto did not start on ${url}: ${stderr}`);
+    }
+    await sleep(100);
+  }
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
