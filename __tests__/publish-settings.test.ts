@@ -188,4 +188,3 @@ describe('parsePublishSettings: every limit is one line naming the input', () =>
   });
 });
 
-export { bad as badPublishInputs };
