@@ -4,7 +4,7 @@ import { beginMarker, endMarker, patchBody } from '../src/release/body.js';
 const section = (text: string) =>
   `### ${text}\n\n| Region | Version | ARN |\n| --- | --- | --- |\n| us-east-1 | 1 | x |\n`;
 const wrapped = (name: string, text: string, eol = '\n') =>
-  `${beginMarker(name)}\n${section(text).trimEnd()}\n${endMarker(name)}`.replace(/\n/g, eol);
+  `${beginMarker(name)}\n${section(text).trimEnd()}\n\n${endMarker(name)}`.replace(/\n/g, eol);
 
 describe('patchBody', () => {
   test('a rerun of one layer changes only its own section; hand-written text and the other layer stay', () => {

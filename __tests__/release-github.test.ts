@@ -97,7 +97,7 @@ describe('updateRelease', () => {
     // Everything but the otel section is byte for byte what the hand edit left.
     expect(after.body!.replace(section('otel', after.body!), '')).toBe(edited.replace(section('otel', edited), ''));
     expect(section('otel', after.body!)).toBe(
-      `${beginMarker('otel')}\r\n${renderSection(otel2).trimEnd().replace(/\n/g, '\r\n')}\r\n${endMarker('otel')}`,
+      `${beginMarker('otel')}\r\n${renderSection(otel2).trimEnd().replace(/\n/g, '\r\n')}\r\n\r\n${endMarker('otel')}`,
     );
     expect(after.body).toContain(arn('otel', 'eu-west-1', 2));
     expect(after.body).not.toContain(arn('otel', 'eu-west-1', 1));

@@ -144,7 +144,7 @@ describe('report', () => {
     expect(release.body).toMatch(
       /^Written by hand\.\n\n<!-- lambda-layer-release:otel:begin -->\n### Lambda layer `otel` 1\.2\.0\n/,
     );
-    expect(release.body).toContain(`${TABLE}\n<!-- lambda-layer-release:otel:end -->`);
+    expect(release.body).toContain(`${TABLE}\n\n<!-- lambda-layer-release:otel:end -->`);
     expect(release.body).not.toContain('otel-arm');
     expect(release.assets.map((a) => a.name)).toEqual(['otel.arns.json']);
   });

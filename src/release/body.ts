@@ -54,9 +54,12 @@ function findSection(body: string, name: string, from = 0): { start: number; end
   return { start, end: guessSectionEnd(body, afterBegin, limit) };
 }
 
-/** The section wrapped in its markers, in the body's line endings. */
+/**
+ * The section wrapped in its markers, in the body's line endings. The blank line before the end marker ends the
+ * table: GitHub's markdown would otherwise read the next line as one more row.
+ */
 function block(name: string, section: string, eol: string): string {
-  const text = `${beginMarker(name)}\n${section.replace(/\r\n/g, '\n').replace(/\n+$/, '')}\n${endMarker(name)}`;
+  const text = `${beginMarker(name)}\n${section.replace(/\r\n/g, '\n').replace(/\n+$/, '')}\n\n${endMarker(name)}`;
   return eol === '\n' ? text : text.replace(/\n/g, eol);
 }
 
