@@ -79,6 +79,11 @@ export async function inspectZip(zipPath: string): Promise<ZipContents> {
 /** Decompresses an entry, checking its CRC-32; returns a symlink's target text. */
 async function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, keepText: boolean): Promise<string | undefined> {
   if (keepText && entry.uncompressedSize > MAX_LINK_TARGET) throw new Error(`symlink '${entry.fileName}' is too long`);
+  // Readers that stream a zip go by the local headers: a name there unlike the central directory's is a disguise.
+  const local = await zip.readLocalFileHeaderPromise(entry);
+  if (!local.fileName.equals(entry.fileNameRaw)) {
+    throw new Error(`entry '${entry.fileName}' has another name in its local header`);
+  }
   const stream: Readable = await zip.openReadStreamPromise(entry);
   let crc = 0;
   const kept: Buffer[] = [];

@@ -14,7 +14,7 @@ export interface RunContext {
 
 /** An explicit `version`: any semver, with or without a leading 'v' (`v1.2.3` -> `1.2.3`). */
 export function checkVersion(value: string): string {
-  const clean = semver.valid(value.trim());
+  const clean = semverOf(value);
   if (!clean) {
     throw new ConfigurationError(
       `Input 'version' must be a semantic version such as 1.2.3 or 2.0.0-rc.1, got '${value}'.`,
@@ -37,7 +37,7 @@ export function defaultVersion(context: RunContext, layerName: string): string {
         .map((p) => tag.slice(p.length)),
     ];
     for (const candidate of candidates) {
-      const clean = semver.valid(candidate);
+      const clean = semverOf(candidate);
       if (clean) return clean;
     }
   }
@@ -50,4 +50,10 @@ export function defaultVersion(context: RunContext, layerName: string): string {
   const short = sha.slice(0, 7);
   // A pre-release identifier that is all digits must not start with 0 (semver 9); git describe's 'g' avoids it.
   return semver.valid(`0.0.0-${short}`) ?? `0.0.0-g${short}`;
+}
+
+/** The version without a leading 'v', build metadata kept (semver.valid would drop it). */
+function semverOf(text: string): string | undefined {
+  const version = text.trim().replace(/^v/i, '');
+  return semver.valid(version) ? version : undefined;
 }

@@ -35,8 +35,12 @@ const WALK_CONCURRENCY = 16;
  */
 export function excludeMatcher(patterns: string[]): (relPath: string) => boolean {
   const cleaned = patterns.map((p) => p.trim().replace(/^\.\//, '').replace(/\/+$/, '')).filter(Boolean);
-  if (cleaned.length === 0) return () => false;
-  return picomatch(cleaned, { dot: true, basename: true });
+  // Two matchers: picomatch's `basename` option would also apply to patterns with a '/', and so break them.
+  const byName = cleaned.filter((p) => !p.includes('/'));
+  const byPath = cleaned.filter((p) => p.includes('/'));
+  const nameMatch = byName.length ? picomatch(byName, { dot: true }) : () => false;
+  const pathMatch = byPath.length ? picomatch(byPath, { dot: true }) : () => false;
+  return (relPath) => nameMatch(relPath.slice(relPath.lastIndexOf('/') + 1)) || pathMatch(relPath);
 }
 
 /** `skip`: absolute paths left out whatever `exclude` says (the build's own output folder, when it is inside). */
