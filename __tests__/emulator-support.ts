@@ -164,3 +164,49 @@ export async function startMoto(): Promise<Moto> {
     },
   };
 }
+
+/**
+ * A request that carries a SigV4-shaped Authorization header (the emulator reads the scope, it does not check the
+ * signature), for looking at the raw JSON an SDK would hide.
+ */
+export async function rawAws(
+  url: string,
+  service: string,
+  region: string,
+  method: string,
+  pathAndQuery: string,
+  body?: string,
+): Promise<{ status: number; headers: Headers; json: Record<string, unknown> | undefined }> {
+  const authorization =
+    `AWS4-HMAC-SHA256 Credential=${DUMMY_ENV.AWS_ACCESS_KEY_ID}/20260101/${region}/${service}/aws4_request, ` +
+    'SignedHeaders=host, Signature=0000';
+  const response = await fetch(`${url}${pathAndQuery}`, { method, headers: { authorization }, body });
+  const text = await response.text();
+  return {
+    status: response.status,
+    headers: response.headers,
+    json: text ? (JSON.parse(text) as Record<string, unknown>) : undefined,
+  };
+}
+
+/** Calls a route under /__emulator/ and returns its JSON answer. */
+export async function control(url: string, method: string, route: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(`${url}/__emulator/${route}`, {
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${await response.text()}`);
+  return response.status === 204 ? undefined : response.json();
+}
+
+/** Sets `vars` in process.env and returns a function that puts the previous values back. */
+export function useEnv(vars: Record<string, string>): () => void {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  return () => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+}

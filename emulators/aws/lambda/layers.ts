@@ -142,7 +142,7 @@ export function listLayerVersions(call: LambdaCall): EmuResponse {
 /** GET /2018-10-31/layers: each layer with its newest version that matches the filters. */
 export function listLayers(call: LambdaCall): EmuResponse {
   const filter = listFilter(call);
-  const layers = [...call.ctx.lambda.layersIn(call.caller.account, call.region).values()]
+  const layers = [...call.ctx.lambda.layersOf(call.caller.account, call.region).values()]
     .map((layer) => {
       const latest = [...layer.versions.values()]
         .filter((v) => matches(v, filter))

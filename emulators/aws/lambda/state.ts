@@ -68,7 +68,12 @@ export class LambdaStore {
     return `${account}/${region}`;
   }
 
-  layersIn(account: string, region: string): Map<string, Layer> {
+  /** The layers of one account in one region (empty when there are none; nothing is created). */
+  layersOf(account: string, region: string): ReadonlyMap<string, Layer> {
+    return this.layers.get(this.scopeKey(account, region)) ?? new Map();
+  }
+
+  private layersIn(account: string, region: string): Map<string, Layer> {
     const key = this.scopeKey(account, region);
     let layers = this.layers.get(key);
     if (!layers) this.layers.set(key, (layers = new Map()));
