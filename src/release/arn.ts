@@ -1,6 +1,6 @@
 /**
- * The small part of ARN handling the release side needs: which partition a region lives in, and the parts of a
- * LayerVersionArn. Kept here so validation does not depend on a client factory; src/aws may grow a fuller version.
+ * Which partition a region's ARNs must name, for any region name (src/aws/partitions.ts knows only the regions the SDK
+ * ships, and a record may come from a newer runner), and the LayerVersionArn parser of src/aws.
  */
 
 /** Partitions by region prefix; the first match wins, so the longer ISO prefixes come before `us-`. */
@@ -21,21 +21,4 @@ export function partitionOf(region: string): string {
   return 'aws';
 }
 
-export interface LayerVersionArn {
-  partition: string;
-  region: string;
-  account: string;
-  layerName: string;
-  version: number;
-}
-
-const LAYER_VERSION_ARN = /^arn:(aws[a-z-]*):lambda:([a-z0-9-]+):(\d{12}):layer:([A-Za-z0-9_-]{1,140}):([1-9]\d*)$/;
-
-/** The parts of `arn:<partition>:lambda:<region>:<account>:layer:<name>:<version>`, or undefined if it is not one. */
-export function parseLayerVersionArn(arn: string): LayerVersionArn | undefined {
-  const match = LAYER_VERSION_ARN.exec(arn);
-  if (!match) return undefined;
-  const version = Number(match[5]);
-  if (!Number.isSafeInteger(version)) return undefined;
-  return { partition: match[1], region: match[2], account: match[3], layerName: match[4], version };
-}
+export { parseLayerVersionArn, type LayerVersionArn } from '../aws/arn.js';
