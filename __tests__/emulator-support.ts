@@ -176,17 +176,15 @@ export async function rawAws(
   method: string,
   pathAndQuery: string,
   body?: string,
-): Promise<{ status: number; headers: Headers; json: Record<string, unknown> | undefined }> {
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; text: string; json: Record<string, unknown> | undefined }> {
   const authorization =
     `AWS4-HMAC-SHA256 Credential=${DUMMY_ENV.AWS_ACCESS_KEY_ID}/20260101/${region}/${service}/aws4_request, ` +
     'SignedHeaders=host, Signature=0000';
-  const response = await fetch(`${url}${pathAndQuery}`, { method, headers: { authorization }, body });
+  const response = await fetch(`${url}${pathAndQuery}`, { method, headers: { authorization, ...headers }, body });
   const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    json: text ? (JSON.parse(text) as Record<string, unknown>) : undefined,
-  };
+  const json = text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : undefined;
+  return { status: response.status, headers: response.headers, text, json };
 }
 
 /** Calls a route under /__emulator/ and returns its JSON answer. */

@@ -17,8 +17,12 @@ export interface FaultSettings {
 
 /**
  * Decides faults reproducibly even when requests arrive concurrently: the decision for a request depends only on
- * the seed, the request's key (service, region, method, path) and how many requests with that key came before it.
- * Parallel regions do not disturb each other's sequence, and a retry gets a fresh draw.
+ * the seed, the request's key and how many requests with that key came before it. The key is the service plus
+ * what the service says names the request (Service.faultKey: region, method and path by default; the operation and
+ * resource for the query and JSON protocols, whose path is always `/`). So parallel regions, and parallel calls on
+ * different resources, do not disturb each other's sequences, and a retry gets a fresh draw. What remains ordered
+ * by arrival is only concurrent requests with the same key, which a client cannot tell apart anyway.
+ * Compare runs per key (RequestLogEntry.key), not by arrival order.
  */
 export class FaultPlan {
   private readonly counters = new Map<string, number>();
