@@ -150,4 +150,17 @@ describe('zip format', () => {
     expect(pythonEntries(result.path)).toMatchObject([{ name: 'lib/random.bin', method: 0, mode: 0o100755 }]);
     expect(result.size).toBeLessThan(300_000 + 200);
   });
+
+  test('a file that vanished after the walk fails the build instead of hanging it', async () => {
+    const dir = await tempDir();
+    const entries: ZipSource[] = Array.from({ length: 200 }, (_, i) => ({
+      name: `lib/f${String(i).padStart(3, '0')}`,
+      kind: 'file',
+      size: 10,
+      executable: false,
+      source: path.join(dir, i === 150 ? 'gone' : 'here'),
+    }));
+    await writeFile(path.join(dir, 'here'), '0123456789');
+    await expect(writeZip(entries, path.join(dir, 'a.zip'), { epochSeconds: 0 })).rejects.toThrow(/ENOENT/);
+  });
 });

@@ -1,25 +1,22 @@
 /**
  * Writes a layer zip, deterministically and fast.
  *
- * Hand-written rather than a zip library, against STYLE's "prefer a library" rule, because bench/build.ts shows the
- * library is the bottleneck: streaming one entry at a time through a zip library took 1.8x Info-ZIP's wall, while
- * deflating many files at once on Node's threadpool and writing them in sorted order beats Info-ZIP (see
- * `npm run bench -- build`). Determinism needs control of every header byte anyway (zip-format.ts).
+ * Hand-written rather than a zip library, against STYLE's "prefer a library" rule, because the library is the
+ * bottleneck (`npm run bench -- build`, bench/build.ts): streaming one entry at a time through a zip library took
+ * 1.8x Info-ZIP's wall; reading and deflating files in batches on one worker per core (deflate-pool.ts) while this
+ * thread writes them in sorted order takes about half of it. Determinism needs control of every header byte anyway
+ * (zip-format.ts).
  */
 import { createHash } from 'node:crypto';
-import fs, { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import { promisify } from 'node:util';
 import zlib from 'node:zlib';
+import { DeflatePool, type DeflateJob, type DeflateResult } from './deflate-pool.js';
 import * as fmt from './zip-format.js';
-
-const gzip = promisify(zlib.gzip);
-// The callback API: fs/promises' readFile costs about twice the main-thread time per file (bench/build.ts).
-const readFile = promisify(fs.readFile);
 
 export interface ZipSource {
   /** Name inside the zip, '/'-separated; folders end with '/'. */
@@ -65,8 +62,11 @@ interface Prepared {
   data: Buffer | { file: string };
 }
 
-const MAX_TASKS_AHEAD = 256;
+const MAX_TASKS_AHEAD = 4096;
 const WRITE_BATCH = 1 << 20;
+/** Files per message to a worker, and bytes: enough to make messaging cheap, few enough to spread the work. */
+const BATCH_FILES = 64;
+const BATCH_BYTES = 1 << 20;
 
 /** Byte-wise order of the UTF-8 names: the same on every machine and locale. */
 export function sortForZip<T extends { name: string }>(entries: T[]): T[] {
@@ -81,34 +81,42 @@ export async function writeZip(entries: ZipSource[], outFile: string, options: Z
   const spoolThreshold = options.spoolThreshold ?? 8 << 20;
   const time = fmt.dosTime(options.epochSeconds);
   const sorted = sortForZip(entries);
+  const inMemory = (e: ZipSource) => e.kind === 'file' && e.size <= spoolThreshold;
   const spoolDir = await mkdtemp(path.join(tmpdir(), 'llr-zip-'));
+  const pool = new DeflatePool(level);
   const out = new OutputFile(await open(outFile, 'w'));
   const records: fmt.EntryRecord[] = [];
   let files = 0;
   let unzippedSize = 0;
   try {
-    const cost = (e: ZipSource) => (e.kind === 'file' && e.size <= spoolThreshold ? e.size : 0);
-    const prepare = (e: ZipSource, i: number) =>
-      e.kind === 'file' && e.size > spoolThreshold
-        ? spool(e, level, path.join(spoolDir, String(i)))
-        : prepareInMemory(e, level);
     const ahead: Promise<Prepared>[] = [];
     let next = 0;
     let aheadBytes = 0;
-    for (let i = 0; i < sorted.length; i++) {
-      // Read and deflate ahead of the writer, within the memory budget; the threadpool runs them in parallel.
-      while (next < sorted.length && ahead.length < MAX_TASKS_AHEAD) {
-        const c = cost(sorted[next]);
-        if (ahead.length > 0 && aheadBytes + c > budget) break;
-        const p = prepare(sorted[next], next);
-        p.catch(() => undefined); // awaited in order below; keep an early failure from being "unhandled"
-        ahead.push(p);
-        aheadBytes += c;
-        next++;
+    // Starts the work for the entries after `next`: small files in batches on the workers, the rest here.
+    const fill = () => {
+      while (next < sorted.length && ahead.length < MAX_TASKS_AHEAD && (ahead.length === 0 || aheadBytes < budget)) {
+        if (!inMemory(sorted[next])) {
+          ahead.push(quiet(prepareHere(sorted[next], level, path.join(spoolDir, String(next)))));
+          next++;
+          continue;
+        }
+        const batch: DeflateJob[] = [];
+        let bytes = 0;
+        while (next < sorted.length && inMemory(sorted[next]) && batch.length < BATCH_FILES && bytes < BATCH_BYTES) {
+          batch.push({ index: next, path: sorted[next].source! });
+          bytes += sorted[next].size;
+          next++;
+        }
+        const results = pool.deflate(batch, bytes);
+        for (let k = 0; k < batch.length; k++) ahead.push(quiet(results.then((r) => fromWorker(r[k]))));
+        aheadBytes += bytes;
       }
+    };
+    for (let i = 0; i < sorted.length; i++) {
+      fill();
       const entry = sorted[i];
       const prepared = await ahead.shift()!;
-      aheadBytes -= cost(entry);
+      if (inMemory(entry)) aheadBytes -= entry.size;
       if (!fmt.fitsClassicSizes(prepared.size)) throw new Error(`${entry.name} is too large for a layer zip`);
       const record: fmt.EntryRecord = {
         name: Buffer.from(entry.name, 'utf8'),
@@ -133,8 +141,20 @@ export async function writeZip(entries: ZipSource[], outFile: string, options: Z
     return { path: outFile, sha256, size, files, unzippedSize, entries: records.length };
   } finally {
     await out.abort();
+    await pool.close();
     await rm(spoolDir, { recursive: true, force: true });
   }
+}
+
+/** Awaited in order later; meanwhile an early failure must not count as an unhandled rejection. */
+function quiet<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
+function fromWorker(r: DeflateResult): Prepared {
+  const data = Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength);
+  return { method: r.method, crc: r.crc, compressedSize: data.length, size: r.size, data };
 }
 
 function modeOf(e: ZipSource): number {
@@ -147,37 +167,14 @@ function stored(data: Buffer, crc: number): Prepared {
   return { method: fmt.METHOD_STORE, crc, compressedSize: data.length, size: data.length, data };
 }
 
-async function prepareInMemory(e: ZipSource, level: number): Promise<Prepared> {
+/** Folders, symlinks and files too large to hold in memory. */
+async function prepareHere(e: ZipSource, level: number, spoolFile: string): Promise<Prepared> {
   if (e.kind === 'dir') return stored(Buffer.alloc(0), 0);
   if (e.kind === 'symlink') {
     const target = Buffer.from(e.target!, 'utf8');
     return stored(target, zlib.crc32(target));
   }
-  const raw = await readFile(e.source!);
-  // gzip instead of deflateRaw: the same deflate stream framed by a 10-byte header and a trailer holding the CRC-32,
-  // which the threadpool computed for us instead of the main thread.
-  // One output chunk big enough for the whole result: one threadpool round trip instead of one per 16 KiB.
-  const gz = await gzip(raw, {
-    level,
-    chunkSize: Math.max(1024, raw.length + (raw.length >> 8) + 64),
-    ...stateFor(raw.length),
-  });
-  const crc = gz.readUInt32LE(gz.length - 8);
-  const deflated = gz.subarray(10, gz.length - 8);
-  if (deflated.length >= raw.length) return stored(raw, crc);
-  return { method: fmt.METHOD_DEFLATE, crc, compressedSize: deflated.length, size: raw.length, data: deflated };
-}
-
-/**
- * zlib state sized to the file: a fresh deflate state is zeroed page by page, and for the thousands of small files of
- * a typical layer that zeroing (page faults) cost more than deflating them. A window that still holds the whole file
- * finds the same matches, so the bytes barely change (on bench/build.ts's tree they do not change at all); they
- * depend only on the file's size, so the zip stays deterministic.
- */
-function stateFor(size: number): zlib.ZlibOptions {
-  const windowBits = Math.min(15, Math.max(9, Math.ceil(Math.log2(size + 262))));
-  const memLevel = size < 4096 ? 6 : size < 16384 ? 7 : 8;
-  return { windowBits, memLevel };
+  return spool(e, level, spoolFile);
 }
 
 /** A large file: deflated as a stream into a spool file, so memory stays flat whatever its size. */
