@@ -112,6 +112,13 @@ describe('a folder', () => {
     await expect(readdir(outputDir)).rejects.toThrow(/ENOENT/);
   });
 
+  test('an output folder inside the source is left out of the zip', async () => {
+    const src = await makeTree(path.join(await tempDir(), 'src'), { 'python/a.py': 'a', 'out/stale.zip': 'old' });
+    const result = await build(src, { outputDir: path.join(src, 'out') });
+    expect(pythonEntries(result.zipPath).map((e) => e.name)).toEqual(['python/', 'python/a.py']);
+    expect(await readdir(path.join(src, 'out'))).toEqual(['manifest.json', 'test-layer-1.0.0.zip']);
+  });
+
   test('warns about extensions that cannot run', async () => {
     const src = await makeTree(path.join(await tempDir(), 'src'), { 'extensions/agent': '#!/bin/sh\n' });
     const result = await build(src);

@@ -99,7 +99,8 @@ export class DeflatePool {
 
   private start(level: number): PoolWorker {
     const entry: PoolWorker = {
-      worker: new Worker(WORKER_SOURCE, { eval: true, workerData: { level } }),
+      // No execArgv: the worker is plain CommonJS and needs none of the parent's loaders (tsx in the bench).
+      worker: new Worker(WORKER_SOURCE, { eval: true, workerData: { level }, execArgv: [] }),
       pending: [],
       bytes: [],
     };
