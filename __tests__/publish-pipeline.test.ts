@@ -138,6 +138,48 @@ describe('build -> publish on the emulator, 16 regions, public + account + organ
   });
 });
 
+describe('regions from the account, credentials from a role', () => {
+  afterAll(async () => {
+    await fetch(`${emu.url}/__emulator/aws/config`, { method: 'POST', body: JSON.stringify({ notEnabled: [] }) });
+  });
+
+  test('all-enabled leaves out what the account has not enabled; all reports it as a failed region', async () => {
+    await fetch(`${emu.url}/__emulator/aws/config`, {
+      method: 'POST',
+      body: JSON.stringify({ notEnabled: ['af-south-1', 'me-south-1'] }),
+    });
+    const enabled = await publish({ regions: 'all-enabled', 'exclude-regions': 'us-west-1', 'dry-run': 'true' });
+    expect([enabled.code, enabled.errors]).toEqual([0, []]);
+    expect(enabled.stdout).toMatch(/Planning in 31 region\(s\)/);
+    expect(enabled.stdout).not.toMatch(/af-south-1|me-south-1|us-west-1 planned/);
+
+    const all = await publish({ regions: 'all', 'dry-run': 'true', 'fail-on': 'none' });
+    expect(all.code).toBe(0);
+    expect(JSON.parse(all.outputs['failed-regions'])).toEqual(['af-south-1', 'me-south-1']);
+    expect(all.errors).toEqual([
+      expect.stringMatching(/^af-south-1: region not enabled for this account/),
+      expect.stringMatching(/^me-south-1: region not enabled for this account/),
+    ]);
+  });
+
+  test('role-to-assume through GitHub OIDC: the role’s account owns the layer, secrets are masked', async () => {
+    const run = await publish({
+      name: 'oidc',
+      'artifact-name': 'lambda-layer-otel',
+      regions: 'us-east-2',
+      'role-to-assume': 'arn:aws:iam::210987654321:role/layer-publisher',
+    });
+    expect([run.code, run.errors]).toEqual([0, []]);
+    expect(run.stdout).toContain(
+      'AWS credentials: role arn:aws:iam::210987654321:role/layer-publisher through GitHub OIDC.',
+    );
+    expect(run.outputs['layer-version-arn']).toBe('arn:aws:lambda:us-east-2:210987654321:layer:oidc:1');
+    expect(run.stdout.match(/^::add-mask::/gm)?.length ?? 0).toBeGreaterThanOrEqual(3);
+    const ids = (await (await fetch(`${emu.url}/__emulator/github/id-tokens`)).json()) as { aud?: string }[];
+    expect(ids.at(-1)?.aud).toBe('sts.amazonaws.com');
+  });
+});
+
 describe('partial failure: a region not enabled and a region denied', () => {
   const regions = REGIONS.slice(0, 6);
   const broken = [regions[1], regions[4]];
