@@ -187,4 +187,3 @@ describe('parsePublishSettings: every limit is one line naming the input', () =>
     expect(parse({ release }).release).toBe(release || 'auto');
   });
 });
-
