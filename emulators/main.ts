@@ -5,7 +5,8 @@ import { startEmulator } from './index.js';
 
 const USAGE =
   'npm run emulate -- [--port N] [--latency-ms N] [--fault-rate F] [--faults 429,500,reset,drop-after-commit] ' +
-  '[--seed S] [--fault-services lambda,sts,artifacts,github] [--not-enabled REGION,...] [--retry-after S]';
+  `[--seed S] [--fault-services ${SERVICES.join(',')}] [--not-enabled REGION,...] [--denied REGION,...] ` +
+  '[--retry-after S]';
 
 function list(value: string | undefined): string[] {
   return (value ?? '')
@@ -37,6 +38,7 @@ const { values } = (() => {
         seed: { type: 'string' },
         'fault-services': { type: 'string' },
         'not-enabled': { type: 'string' },
+        denied: { type: 'string' },
         'retry-after': { type: 'string' },
         help: { type: 'boolean' },
       },
@@ -75,11 +77,13 @@ const emulator = await startEmulator({
     services: services.length ? (services as ServiceName[]) : undefined,
     retryAfterSeconds: number('retry-after', values['retry-after'], 1),
   },
-  aws: { notEnabled: list(values['not-enabled']) },
+  aws: { notEnabled: list(values['not-enabled']), denied: list(values.denied) },
 });
 
 process.stdout.write(`${JSON.stringify({ env: emulator.env })}\n`);
 
+// SIGTERM reaches this process through tsx. Under `npm run emulate`, npm forwards it to the `sh -c` it started,
+// which dies without passing it on; a caller that starts npm should signal the whole process group.
 let stopping = false;
 async function shutdown(): Promise<void> {
   if (stopping) return;
