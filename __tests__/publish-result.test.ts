@@ -92,6 +92,15 @@ describe('what the log and the summary show', () => {
       ['eu-west-1', 'unchanged', '2', arn('eu-west-1', 2), 'public', '0.4'],
       ['af-south-1', 'failed: region not enabled for this account', '', '', '', '0.1'],
     ]);
+    const odd: RegionOutcome = {
+      region: 'us-east-1',
+      status: 'failed',
+      error: 'bad <b>input</b> & more',
+      sharing: [],
+      added: [],
+      seconds: 0,
+    };
+    expect(summaryRows([odd], false)[0][1]).toBe('failed: bad &lt;b&gt;input&lt;/b&gt; &amp; more');
   });
 });
 

@@ -49,11 +49,16 @@ export function progressLine(o: RegionOutcome, dryRun: boolean): string {
   return `${head}${version}${adopted} (${o.seconds.toFixed(1)} s)${added}${error}`;
 }
 
+/** Error text from AWS goes into an HTML table cell: nothing in it may read as markup. */
+function cell(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 /** Rows of the summary table: region, status, version, ARN, sharing, seconds (no secrets: ARNs and ids only). */
 export function summaryRows(outcomes: RegionOutcome[], dryRun: boolean): string[][] {
   return outcomes.map((o) => [
     o.region,
-    o.status === 'failed' ? `failed: ${o.error ?? ''}` : o.status,
+    o.status === 'failed' ? cell(`failed: ${o.error ?? ''}`) : o.status,
     o.version !== undefined ? String(o.version) : '',
     o.arn ?? '',
     describeSharing(o, dryRun),
