@@ -23,6 +23,8 @@ export const MOTO_DIFFERENCES: Record<string, Outcome> = {
   'publish: CodeSha256 is base64(sha256(zip)), Description "" is present, LicenseInfo is kept': {
     value: { CodeSha256: SHA, CodeSize: ZIP.length, LicenseInfo: 'MIT', CompatibleRuntimes: ['python3.12'] },
   },
+  // Description is left out, and LicenseInfo is "" when it was not sent (AWS leaves it out).
+  'members not sent are left out, but Description is always there': { value: { LicenseInfo: '' } },
   // GetLayerVersionByArn answers 200 with an empty body.
   'get-layer-version and get-layer-version-by-arn return what publish returned': {
     value: { byName: true, byArn: false },

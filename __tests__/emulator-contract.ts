@@ -122,6 +122,15 @@ export const PUBLISH_CASES: ContractCase[] = [
   },
   ...arnCases,
   {
+    name: 'members not sent are left out, but Description is always there',
+    aws: { value: { Description: '' } },
+    run: async (env) =>
+      outcome(await publish(env, 'ap-northeast-3', 'contract-sparse'), (j) => {
+        const { Description, LicenseInfo, CompatibleRuntimes, CompatibleArchitectures } = j;
+        return { Description, LicenseInfo, CompatibleRuntimes, CompatibleArchitectures };
+      }),
+  },
+  {
     name: 'get-layer-version and get-layer-version-by-arn return what publish returned',
     aws: { value: { byName: true, byArn: true } },
     async run(env) {

@@ -122,7 +122,7 @@ export async function awsCli(endpoint: string): Promise<Cli> {
 
 /** Why moto cannot be used here, or undefined when it can. */
 export function motoMissing(): string | undefined {
-  const probe = spawnSync('python3', ['-c', 'import moto, flask'], { encoding: 'utf8' });
+  const probe = spawnSync('python3', ['-c', 'import moto.server'], { encoding: 'utf8' });
   return probe.status === 0
     ? undefined
     : `python3 cannot import moto's server (${probe.stderr.trim().split('\n').pop()})`;
