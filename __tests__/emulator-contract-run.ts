@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, PutObjectCommand, S3Client, type BucketLocationConstraint } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import { PUBLISH_CASES, SHA, ZIP, type Backend, type Outcome, type Setup } from './emulator-contract.js';
@@ -125,13 +125,21 @@ export function describeLambdaContract(
 
     beforeAll(async () => {
       const backendServer = await start();
-      stop = () => backendServer.stop();
       const dir = await tempDir('llr-contract-');
+      stop = async () => {
+        await backendServer.stop();
+        await rm(dir, { recursive: true, force: true });
+      };
       const zipPath = path.join(dir, 'layer.zip');
       const bigZipPath = path.join(dir, 'big.zip');
       await writeFile(zipPath, ZIP);
       await writeFile(bigZipPath, makeZip({ 'big.bin': Buffer.alloc(BIG_ENTRY_BYTES) }));
-      const env = { cli: await awsCli(backendServer.url), setup: sdkSetup(backendServer.url), zipPath, bigZipPath };
+      const env = {
+        cli: await awsCli(backendServer.url, dir),
+        setup: sdkSetup(backendServer.url),
+        zipPath,
+        bigZipPath,
+      };
       const limit = pLimit(4);
       await Promise.all(
         CASES.map((c) =>

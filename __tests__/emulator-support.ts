@@ -85,8 +85,7 @@ export interface CliResult {
 export type Cli = (...args: string[]) => Promise<CliResult>;
 
 /** Runs `aws --endpoint-url URL ...` with empty config files and dummy keys, nothing from this machine. */
-export async function awsCli(endpoint: string): Promise<Cli> {
-  const dir = await tempDir('llr-cli-');
+export async function awsCli(endpoint: string, dir: string): Promise<Cli> {
   const config = path.join(dir, 'config');
   const credentials = path.join(dir, 'credentials');
   await writeFile(config, '');
