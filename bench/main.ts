@@ -1,17 +1,20 @@
-// npm run bench -- <suite>: each suite measures us against a peer in the same run and prints ratios.
-const suites: Record<string, () => Promise<{ default: () => Promise<void> } | { run: () => Promise<void> }>> = {
+// npm run bench -- [suite ...] [--option value ...]: each suite measures us against a peer in the same run and prints
+// ratios. Suite names are the leading words; options after them are the suites' own (see bench/<suite>.ts).
+const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   build: () => import('./build.js'),
   publish: () => import('./publish.js'),
 };
 
-const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const chosen = names.length ? names : Object.keys(suites);
-for (const name of chosen) {
-  const load = suites[name];
-  if (!load) {
+const args = process.argv.slice(2);
+const firstOption = args.findIndex((a) => a.startsWith('-'));
+const names = firstOption < 0 ? args : args.slice(0, firstOption);
+for (const name of names) {
+  if (!suites[name]) {
     process.stderr.write(`Unknown benchmark '${name}'. Choose from: ${Object.keys(suites).join(', ')}\n`);
     process.exit(2);
   }
-  const suite = await load();
-  await ('run' in suite ? suite.run() : suite.default());
+}
+for (const name of names.length ? names : Object.keys(suites)) {
+  const suite = await suites[name]();
+  await suite.run();
 }
