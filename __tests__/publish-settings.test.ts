@@ -166,7 +166,6 @@ const bad: [string, RawPublishInputs, RegExp][] = [
   ['align-versions pad (not yet)', { 'align-versions': 'pad' }, /^Input 'align-versions' is not supported yet/],
   ['keep-versions (not yet)', { 'keep-versions': '3' }, /^Input 'keep-versions' is not supported yet/],
   ['ssm-prefix (not yet)', { 'ssm-prefix': '/layers' }, /^Input 'ssm-prefix' is not supported yet/],
-  ['release tag (not yet)', { release: 'v1.2.3' }, /^Input 'release' is not supported yet/],
 ];
 
 describe('parsePublishSettings: every limit is one line naming the input', () => {
@@ -183,7 +182,7 @@ describe('parsePublishSettings: every limit is one line naming the input', () =>
     expect(text).not.toContain('\n');
   });
 
-  test.each(['false', 'auto', ''])('release %p is accepted', (release) => {
+  test.each(['false', 'auto', '', 'true', 'v1.2.3'])('release %p is kept for the release step', (release) => {
     expect(parse({ release }).release).toBe(release || 'auto');
   });
 });

@@ -8,7 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { artifactStoreFromEnv } from '../artifact/index.js';
+import { artifactStoreAvailable, artifactStoreFromEnv } from '../artifact/index.js';
 import type { ArtifactStore } from '../artifact/store.js';
 import { AwsClients } from '../aws/clients.js';
 import { checkCredentials, createCredentialProvider, credentialSource } from '../aws/credentials.js';
@@ -27,6 +27,7 @@ import {
 import type { SourceDeps } from '../publish/source.js';
 import { failureMessage, recordOutputs } from '../release/outputs.js';
 import { serializeRecord } from '../release/records.js';
+import { releasePlan, uploadLeg, writeRelease } from './publish-release.js';
 
 export const PublishOutputs = {
   arns: 'arns',
@@ -86,8 +87,11 @@ function stsRegion(settings: PublishSettings, env: NodeJS.ProcessEnv): string {
 }
 
 /** Reads inputs and publishes; every region's outcome is in the returned run, failed ones included. */
-export async function publishStep(env: NodeJS.ProcessEnv = process.env, store?: ArtifactStore): Promise<PublishRun> {
-  const settings = getPublishSettings(env);
+export async function publishStep(
+  env: NodeJS.ProcessEnv = process.env,
+  store?: ArtifactStore,
+  settings: PublishSettings = getPublishSettings(env),
+): Promise<PublishRun> {
   const oidc = Boolean(settings.credentials.roleToAssume && env.ACTIONS_ID_TOKEN_REQUEST_URL);
   const credentialDeps = {
     stsRegion: stsRegion(settings, env),
@@ -156,12 +160,20 @@ export async function reportPublish(run: PublishRun, env: NodeJS.ProcessEnv = pr
   if (env.GITHUB_STEP_SUMMARY) await writeSummary(run, run.outcomes);
 }
 
-export async function runPublish(): Promise<void> {
-  const run = await publishStep();
-  await reportPublish(run);
-  if (run.settings.release.toLowerCase() === 'auto' && process.env.GITHUB_EVENT_NAME === 'release') {
-    core.warning("release: updating the release from 'publish' is not supported yet; the release was left as it is.");
-  }
-  const failure = failureMessage(run.record, run.settings.failOn);
-  if (failure) throw new ConfigurationError(failure);
+/**
+ * Inputs (the release target included) -> publish -> outputs and summary -> leg record -> release -> exit. The
+ * step fails when `fail-on` says so or when the release could not be written; outputs are set in every case.
+ */
+export async function runPublish(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const settings = getPublishSettings(env);
+  const release = releasePlan(settings, env);
+  const store = artifactStoreAvailable(env) ? artifactStoreFromEnv(env) : undefined;
+  const run = await publishStep(env, store, settings);
+  await reportPublish(run, env);
+  await uploadLeg(run, store, env);
+  const problems = [
+    failureMessage(run.record, run.settings.failOn),
+    await writeRelease(run, release, settings.githubToken ?? ''),
+  ].filter((p): p is string => Boolean(p));
+  if (problems.length) throw new ConfigurationError(problems.join(' '));
 }

@@ -68,7 +68,7 @@ export interface PublishSettings {
   failOn: FailOn;
   dryRun: boolean;
   githubToken?: string;
-  /** `release` as given (auto, false, or a tag); the release step reads it after publish. */
+  /** `release` as given (auto, true, false, or a tag); src/release/settings.ts releaseTarget reads it. */
   release: string;
   /** Seams for features scheduled separately: checked to be off today (see checkNotYetSupported). */
   staging: { s3Bucket?: string; s3Prefix: string };
@@ -237,7 +237,7 @@ export function parsePublishSettings(raw: RawPublishInputs, envRegion?: string):
 
 /**
  * Inputs of the SPEC whose features are scheduled but not built: refused rather than silently ignored, so that a
- * workflow never believes it got staging, alignment, retention, SSM pointers or a release update that did not happen.
+ * workflow never believes it got staging, alignment, retention or SSM pointers that did not happen.
  */
 export function checkNotYetSupported(settings: PublishSettings): void {
   const refuse = (input: string, what: string) => {
@@ -249,7 +249,4 @@ export function checkNotYetSupported(settings: PublishSettings): void {
   if (settings.alignVersions !== 'off') refuse('align-versions', `'${settings.alignVersions}'; only 'off' works today`);
   if (settings.keepVersions !== 0) refuse('keep-versions', 'deleting old versions');
   if (settings.ssmPrefix) refuse('ssm-prefix', 'SSM parameters');
-  const release = settings.release.toLowerCase();
-  if (!['auto', 'false', 'off', 'no', 'none'].includes(release))
-    refuse('release', `updating release '${settings.release}'`);
 }

@@ -1,0 +1,186 @@
+/**
+ * The release side of publish, through the bundle as a runner runs it, against the emulator: on a `release` event
+ * (or with a tag) the release gets the layer's section and `<name>.arns.json`, a rerun replaces both, and every
+ * publish leaves its record as a matrix leg artifact that `report` merges.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runAction, type ActionRun } from '../__fixtures__/action.js';
+import { startEmulator, type RunningEmulator } from '../emulators/index.js';
+import { beginMarker, endMarker } from '../src/release/body.js';
+import type { Octokit } from '../src/release/github.js';
+import { parseRecord } from '../src/release/records.js';
+import { makeZip } from './emulator-support.js';
+
+const REGIONS = ['us-east-1', 'eu-west-1', 'ap-south-1'];
+let emu: RunningEmulator;
+let octokit: Octokit;
+let ws: string;
+let owner: string;
+let repo: string;
+
+beforeAll(async () => {
+  emu = await startEmulator();
+  [owner, repo] = emu.env.GITHUB_REPOSITORY.split('/');
+  const github = await import('@actions/github');
+  octokit = github.getOctokit(emu.env.GITHUB_TOKEN, { baseUrl: emu.url });
+  ws = await mkdtemp(path.join(tmpdir(), 'llr-publish-release-'));
+  await writeFile(path.join(ws, 'layer.zip'), makeZip({ 'python/otel.py': 'VERSION = "1.2.0"\n' }));
+}, 60_000);
+
+afterAll(async () => {
+  await emu?.stop();
+});
+
+async function releaseEvent(tag: string, body: string): Promise<{ id: number; eventPath: string }> {
+  const { data: release } = await octokit.rest.repos.createRelease({ owner, repo, tag_name: tag, body });
+  const eventPath = path.join(ws, `event-${tag}.json`);
+  await writeFile(eventPath, JSON.stringify({ action: 'published', release }));
+  return { id: release.id, eventPath };
+}
+
+function publish(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
+  return runAction(
+    'publish',
+    {
+      name: 'otel',
+      zip: 'layer.zip',
+      version: '1.2.0',
+      regions: REGIONS.join(' '),
+      'share-with': 'public',
+      'github-token': emu.env.GITHUB_TOKEN,
+      ...inputs,
+    },
+    { ...emu.env, GITHUB_EVENT_NAME: 'push', ...env },
+    { cwd: ws },
+  );
+}
+
+async function assets(id: number) {
+  return (await octokit.rest.repos.listReleaseAssets({ owner, repo, release_id: id })).data;
+}
+
+async function assetText(id: number): Promise<string> {
+  const res = await fetch(`${emu.url}/repos/${owner}/${repo}/releases/assets/${id}`, {
+    headers: { accept: 'application/octet-stream', authorization: `token ${emu.env.GITHUB_TOKEN}` },
+  });
+  return res.text();
+}
+
+async function bodyOf(id: number): Promise<string> {
+  return (await octokit.rest.repos.getRelease({ owner, repo, release_id: id })).data.body ?? '';
+}
+
+describe('publish on a release event', () => {
+  let release: { id: number; eventPath: string };
+  let first: ActionRun;
+
+  beforeAll(async () => {
+    release = await releaseEvent('v1.2.0', 'Notes written by hand.');
+  });
+
+  test('the release gets the section and the asset; outputs agree with them', async () => {
+    first = await publish({}, { GITHUB_EVENT_NAME: 'release', GITHUB_EVENT_PATH: release.eventPath });
+    expect([first.code, first.errors]).toEqual([0, []]);
+    const arns = JSON.parse(first.outputs.arns) as Record<string, string>;
+    expect(Object.keys(arns).sort()).toEqual([...REGIONS].sort());
+    const body = await bodyOf(release.id);
+    expect(body.startsWith('Notes written by hand.\n\n')).toBe(true);
+    expect(body).toContain(beginMarker('otel'));
+    expect(body).toContain(endMarker('otel'));
+    for (const region of REGIONS) expect(body).toContain(`| ${region} | 1 | \`${arns[region]}\` |`);
+    const list = await assets(release.id);
+    expect(list.map((a) => a.name)).toEqual(['otel.arns.json']);
+    const record = parseRecord(await assetText(list[0].id), 'asset');
+    expect(record).toMatchObject({ name: 'otel', version: '1.2.0' });
+    expect(Object.fromEntries(Object.entries(record.regions).map(([r, row]) => [r, row.arn]))).toEqual(arns);
+    expect(first.summary).toContain('Release [v1.2.0]');
+  });
+
+  test('a rerun replaces the section and the asset: one of each, text around kept', async () => {
+    const edited = `${await bodyOf(release.id)}\nFooter added by hand.\n`;
+    await octokit.rest.repos.updateRelease({ owner, repo, release_id: release.id, body: edited });
+    const before = (await assets(release.id))[0].id;
+    const rerun = await publish({}, { GITHUB_EVENT_NAME: 'release', GITHUB_EVENT_PATH: release.eventPath });
+    expect([rerun.code, rerun.errors]).toEqual([0, []]);
+    expect(JSON.parse(rerun.outputs['unchanged-regions'])).toHaveLength(3);
+    const body = await bodyOf(release.id);
+    expect(body.split(beginMarker('otel'))).toHaveLength(2);
+    expect(body).toMatch(/^Notes written by hand\./);
+    expect(body.trimEnd().endsWith('Footer added by hand.')).toBe(true);
+    const list = await assets(release.id);
+    expect(list).toHaveLength(1);
+    expect(list[0].id).not.toBe(before);
+  });
+
+  test('every publish leaves its record as a leg artifact; report merges it into the same table', async () => {
+    const artifacts = (await (await fetch(`${emu.url}/__emulator/github/artifacts`)).json()) as { name: string }[];
+    expect(artifacts.filter((a) => a.name.startsWith('lambda-layer-result-otel.'))).toHaveLength(1);
+    const report = await runAction(
+      'report',
+      { name: 'otel', release: 'false', 'github-token': emu.env.GITHUB_TOKEN },
+      { ...emu.env, GITHUB_EVENT_NAME: 'push' },
+    );
+    expect([report.code, report.errors]).toEqual([0, []]);
+    expect(JSON.parse(report.outputs.arns)).toEqual(JSON.parse(first.outputs.arns));
+  });
+
+  test('dry run: the release is left alone', async () => {
+    const before = await bodyOf(release.id);
+    const dry = await publish(
+      { 'dry-run': 'true', 'skip-unchanged': 'false' },
+      { GITHUB_EVENT_NAME: 'release', GITHUB_EVENT_PATH: release.eventPath },
+    );
+    expect([dry.code, dry.errors]).toEqual([0, []]);
+    expect(dry.stdout).toContain('Dry run: release v1.2.0 not updated.');
+    expect(await bodyOf(release.id)).toBe(before);
+  });
+});
+
+describe('release: <tag> and failures to write it', () => {
+  test('a tag updates that release whatever the event', async () => {
+    const { id } = await releaseEvent('v1.2.0-tagged', '');
+    const run = await publish({ release: 'v1.2.0-tagged' });
+    expect([run.code, run.errors]).toEqual([0, []]);
+    expect(await bodyOf(id)).toContain('### Lambda layer `otel` 1.2.0');
+  });
+
+  test('a tag without a release: published, outputs set, the step fails naming the release', async () => {
+    const run = await publish({ release: 'v9.9.9' });
+    expect(run.code).toBe(1);
+    expect(Object.keys(JSON.parse(run.outputs.arns))).toHaveLength(3);
+    expect(run.errors.at(-1)).toMatch(
+      /^Release v9\.9\.9 was not updated: Input 'release': no release with tag 'v9\.9\.9'/,
+    );
+  });
+
+  test('a read-only token: the step fails and says which permission is missing', async () => {
+    const { eventPath } = await releaseEvent('v1.2.0-ro', 'ro');
+    const token = 'ghs_readOnlyToken000000000000000000000';
+    await fetch(`${emu.url}/__emulator/github/tokens`, {
+      method: 'POST',
+      body: JSON.stringify({ token, mode: 'read-only' }),
+    });
+    const run = await publish(
+      { 'github-token': token },
+      { GITHUB_EVENT_NAME: 'release', GITHUB_EVENT_PATH: eventPath },
+    );
+    expect(run.code).toBe(1);
+    expect(run.outputs.arns).toBeDefined();
+    expect(run.errors.at(-1)).toMatch(/HTTP 403\): 'github-token' needs 'contents: write'/);
+  });
+
+  test.each([
+    ['release: true off a release event', { release: 'true' }, /^Input 'release' is true but the event is 'push'/],
+    ['a release tag that is not a tag name', { release: 'v1..2' }, /^Input 'release' must be auto, true, false/],
+    ['no token for the release', { release: 'v1.2.0', 'github-token': '' }, /^Input 'github-token' is empty/],
+  ])('%s: refused before any request', async (_label, inputs, message) => {
+    const before = emu.server.log.length;
+    const run = await publish(inputs);
+    expect(run.code).toBe(1);
+    expect(run.errors).toEqual([expect.stringMatching(message)]);
+    expect(emu.server.log.slice(before)).toEqual([]);
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * The end of a publish, after outputs and summary are set: the matrix leg record for `report`, and the release
+ * section and `<name>.arns.json` asset.
+ *
+ * Exit rules (docs/publish.md "The release"): a leg record that cannot be uploaded is a warning (GHES has no
+ * artifact service v4, and a one-job publish needs no leg); a release that cannot be written fails the step, since
+ * the ARN table is what the layer's users read, but the outputs and the summary are already set by then.
+ */
+import * as core from '@actions/core';
+import * as github from '@actions/github';
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { ArtifactStore } from '../artifact/store.js';
+import { ConfigurationError, errorMessage } from '../errors.js';
+import type { PublishRun } from '../publish/publish.js';
+import type { PublishSettings } from '../publish/settings.js';
+import { updateRelease } from '../release/github.js';
+import { uploadLegRecord } from '../release/legs.js';
+import { parseRepository, releaseRef, releaseTarget, type ReleaseTarget } from '../release/settings.js';
+
+export interface ReleasePlan {
+  target: ReleaseTarget;
+  repository?: { owner: string; repo: string };
+}
+
+/** The `release` input read at input time: a bad tag, `true` off a release event or a missing token stop here. */
+export function releasePlan(settings: PublishSettings, env: NodeJS.ProcessEnv): ReleasePlan {
+  const target = releaseTarget(settings.release, env);
+  if (target.kind === 'none') return { target };
+  if (!settings.githubToken) {
+    throw new ConfigurationError(
+      "Input 'github-token' is empty; the release cannot be updated without it (contents: write), or set 'release' to false.",
+    );
+  }
+  return { target, repository: parseRepository(env.GITHUB_REPOSITORY ?? '', 'GITHUB_REPOSITORY') };
+}
+
+/** Uploads this run's record as a matrix leg; a failure is a warning (report then lacks these regions). */
+export async function uploadLeg(
+  run: PublishRun,
+  store: ArtifactStore | undefined,
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
+  if (run.plan.dryRun || !store) return;
+  try {
+    const directory = await mkdtemp(path.join(env.RUNNER_TEMP || os.tmpdir(), 'llr-leg-'));
+    const identity = run.settings.credentials.roleToAssume;
+    const artifact = await core.group('Upload the result record for report', () =>
+      uploadLegRecord(store, run.record, { env, directory, ...(identity ? { identity } : {}) }),
+    );
+    core.info(`Result record uploaded as artifact ${artifact.name} (for 'report' after a matrix).`);
+  } catch (err) {
+    core.warning(
+      `The result record was not uploaded as a matrix leg artifact (${errorMessage(err)}); a 'report' step after this job will not see these regions.`,
+    );
+  }
+}
+
+/** An Octokit request error carries the HTTP status; anything else that is not a ConfigurationError is a bug. */
+function isExpected(err: unknown): boolean {
+  if (err instanceof ConfigurationError) return true;
+  return typeof err === 'object' && err !== null && typeof (err as { status?: unknown }).status === 'number';
+}
+
+function explain(err: unknown): string {
+  const status = (err as { status?: number }).status;
+  const text = errorMessage(err).replace(/\s+/g, ' ').trim();
+  if (status === 403 || status === 401) {
+    return `${text} (HTTP ${status}): 'github-token' needs 'contents: write' on the repository`;
+  }
+  return status ? `${text} (HTTP ${status})` : text;
+}
+
+/**
+ * Writes the release section and asset when the plan names a release; returns the reason it failed, if it did.
+ * Nothing is written in a dry run, and a record whose ARNs do not hold up is refused before the release is read.
+ */
+export async function writeRelease(run: PublishRun, plan: ReleasePlan, token: string): Promise<string | undefined> {
+  const ref = releaseRef(plan.target);
+  if (plan.target.kind === 'none') {
+    core.info(`No release updated: ${plan.target.reason}.`);
+    return undefined;
+  }
+  if (!ref || !plan.repository) return undefined;
+  const which = 'tag' in ref ? ref.tag : ref.tag_name;
+  if (run.plan.dryRun) {
+    core.info(`Dry run: release ${which} not updated.`);
+    return undefined;
+  }
+  try {
+    const release = await core.group(`Update release ${which}`, () =>
+      updateRelease({
+        octokit: github.getOctokit(token),
+        ...plan.repository!,
+        release: ref,
+        record: run.record,
+        logger: { info: (m) => core.info(m), warning: (m) => core.warning(m) },
+      }),
+    );
+    if (process.env.GITHUB_STEP_SUMMARY) {
+      await core.summary
+        .addRaw(
+          `Release [${release.tag}](${release.htmlUrl}): ARN table and ${run.record.name}.arns.json updated.`,
+          true,
+        )
+        .write();
+    }
+    return undefined;
+  } catch (err) {
+    if (!isExpected(err)) throw err;
+    const reason = `Release ${which} was not updated: ${explain(err)}`;
+    core.error(reason, { title: `ARN table of ${run.record.name} not written` });
+    return reason;
+  }
+}
