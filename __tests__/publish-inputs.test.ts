@@ -154,7 +154,11 @@ const cases: [string, Record<string, string>, RegExp][] = [
     /^The zip from tampered\/layer\.zip does not match its manifest .*nothing was published\.$/,
   ],
   ['not supported yet: s3-bucket', { 's3-bucket': 'layers-{region}' }, /^Input 's3-bucket' is not supported yet/],
-  ['not supported yet: ssm-prefix', { 'ssm-prefix': '/layers' }, /^Input 'ssm-prefix' is not supported yet/],
+  [
+    'ssm-prefix',
+    { 'ssm-prefix': 'layers/otel' },
+    /^Input 'ssm-prefix' must start with \/; for example '\/lambda-layers'/,
+  ],
 ];
 
 describe('bad input stops the publish bundle before any request', () => {

@@ -81,6 +81,13 @@ describe('parsePublishSettings: defaults', () => {
     expect(parse({ 'run-id': '123456' }).source).toEqual({ kind: 'artifact', run: { kind: 'id', id: 123456 } });
   });
 
+  test.each([
+    ['/lambda-layers/', '/lambda-layers'],
+    ['/', ''],
+  ])('ssm-prefix %p is kept as %p', (input, prefix) => {
+    expect(parse({ 'ssm-prefix': input }).ssmPrefix).toBe(prefix);
+  });
+
   test('deprecated runtimes are accepted with a warning', () => {
     expect(parse({ 'compatible-runtimes': 'python3.8' }).warnings.join()).toMatch(/python3\.8/);
   });
@@ -165,7 +172,9 @@ const bad: [string, RawPublishInputs, RegExp][] = [
   ['align-versions strict (not yet)', { 'align-versions': 'strict' }, /^Input 'align-versions' is not supported yet/],
   ['align-versions pad (not yet)', { 'align-versions': 'pad' }, /^Input 'align-versions' is not supported yet/],
   ['keep-versions (not yet)', { 'keep-versions': '3' }, /^Input 'keep-versions' is not supported yet/],
-  ['ssm-prefix (not yet)', { 'ssm-prefix': '/layers' }, /^Input 'ssm-prefix' is not supported yet/],
+  ['ssm-prefix without a slash', { 'ssm-prefix': 'layers' }, /^Input 'ssm-prefix' must start with \//],
+  ['ssm-prefix reserved', { 'ssm-prefix': '/ssm/layers' }, /^Input 'ssm-prefix' may not begin with 'aws' or 'ssm'/],
+  ['ssm-prefix / for an aws… layer', { name: 'aws-x', 'ssm-prefix': '/' }, /^Input 'ssm-prefix' may not begin/],
 ];
 
 describe('parsePublishSettings: every limit is one line naming the input', () => {

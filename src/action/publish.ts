@@ -17,7 +17,8 @@ import { ConfigurationError } from '../errors.js';
 import type { RegionOutcome } from '../publish/plan.js';
 import { defaultBackoffMs, DEFAULT_PUBLISH_ATTEMPTS } from '../publish/publish-call.js';
 import { publishLayer, type PublishRun } from '../publish/publish.js';
-import { progressLine, SUMMARY_HEADER, summaryRows } from '../publish/result.js';
+import { followUpFailure } from '../publish/followup.js';
+import { pointerTable, progressLine, SUMMARY_HEADER, summaryRows } from '../publish/result.js';
 import {
   parsePublishSettings,
   PUBLISH_INPUTS,
@@ -132,15 +133,21 @@ async function writeResult(run: PublishRun, env: NodeJS.ProcessEnv): Promise<str
   return file;
 }
 
+const headerRow = (names: string[]) => names.map((data) => ({ data, header: true }));
+
 async function writeSummary(run: PublishRun, outcomes: RegionOutcome[]): Promise<void> {
   const { layer, dryRun } = run.plan;
   const title = `${dryRun ? 'Plan (dry run, nothing changed)' : 'Published'}: Lambda layer ${layer.name} ${layer.version}`;
-  const header = SUMMARY_HEADER.map((data) => ({ data, header: true }));
-  await core.summary
+  const summary = core.summary
     .addHeading(title, 3)
     .addRaw(`sha256 \`${layer.sha256}\`, ${layer.size} bytes, from ${layer.origin}`, true)
-    .addTable([header, ...summaryRows(outcomes, dryRun)])
-    .write();
+    .addTable([headerRow(SUMMARY_HEADER), ...summaryRows(outcomes, dryRun)]);
+  const { pointers } = run.followUp;
+  if (pointers?.length) {
+    const [names, ...rows] = pointerTable(pointers);
+    summary.addHeading('SSM pointers', 4).addTable([headerRow(names), ...rows]);
+  }
+  await summary.write();
 }
 
 /** Outputs, result record, summary and annotations: done for every run, also when regions failed. */
@@ -155,6 +162,11 @@ export async function reportPublish(run: PublishRun, env: NodeJS.ProcessEnv = pr
   for (const o of run.outcomes.filter((x) => x.status === 'failed')) {
     core.error(`${o.region}: ${o.error ?? 'failed'}`, {
       title: `Layer ${run.record.name} not published in ${o.region}`,
+    });
+  }
+  for (const p of run.followUp.problems) {
+    core.error(`${p.region}: ${p.what}: ${p.error}`, {
+      title: `${p.what} of layer ${run.record.name} not done in ${p.region} (the layer is published)`,
     });
   }
   if (env.GITHUB_STEP_SUMMARY) await writeSummary(run, run.outcomes);
@@ -173,6 +185,7 @@ export async function runPublish(env: NodeJS.ProcessEnv = process.env): Promise<
   await uploadLeg(run, store, env);
   const problems = [
     failureMessage(run.record, run.settings.failOn),
+    followUpFailure(run.followUp, run.record, run.settings.failOn),
     await writeRelease(run, release, settings.githubToken ?? ''),
   ].filter((p): p is string => Boolean(p));
   if (problems.length) throw new ConfigurationError(problems.join(' '));

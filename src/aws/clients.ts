@@ -8,6 +8,7 @@
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
@@ -36,6 +37,7 @@ export class AwsClients {
   private readonly lambdas = new Map<string, LambdaClient>();
   private readonly publishers = new Map<string, LambdaClient>();
   private readonly ec2s = new Map<string, EC2Client>();
+  private readonly ssms = new Map<string, SSMClient>();
   private inline?: InlineZip;
 
   constructor(private readonly options: ClientOptions) {
@@ -64,6 +66,11 @@ export class AwsClients {
 
   ec2(region: string): EC2Client {
     return cached(this.ec2s, region, () => new EC2Client({ ...this.common(region), ...this.retry() }));
+  }
+
+  /** SSM for the pointers of `ssm-prefix`. */
+  ssm(region: string): SSMClient {
+    return cached(this.ssms, region, () => new SSMClient({ ...this.common(region), ...this.retry() }));
   }
 
   /** The zip every publisher sends; set before the first publisher is made. */

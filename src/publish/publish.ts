@@ -5,21 +5,25 @@
  */
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import { InlineZip } from '../aws/inline-zip.js';
 import { enabledRegions, resolveRegions } from '../aws/regions.js';
 import type { ResultRecord } from '../release/record.js';
 import { uploadSlots } from './budget.js';
+import { followUpRegions, type FollowUp } from './followup.js';
 import { verifiedLayer, versionDescription } from './layer.js';
 import type { Logger, PublishPlan, RegionOutcome } from './plan.js';
 import { toResultRecord } from './result.js';
 import { publishRegions } from './run.js';
 import type { PublishSettings } from './settings.js';
 import { loadZip, type SourceDeps } from './source.js';
+import { validateSsmPrefix } from './ssm.js';
 
 export interface PublishClients {
   lambda(region: string): LambdaClient;
   publisher(region: string): LambdaClient;
   ec2(region: string): EC2Client;
+  ssm(region: string): SSMClient;
   useInlineZip(inline: InlineZip): void;
 }
 
@@ -44,6 +48,8 @@ export interface PublishRun {
   plan: PublishPlan;
   outcomes: RegionOutcome[];
   record: ResultRecord;
+  /** SSM pointers and clean-up after the regions were published, and what of it failed. */
+  followUp: FollowUp;
 }
 
 /** Everything before the first AWS call: the verified layer and its description. */
@@ -51,6 +57,8 @@ export async function prepareLayer(settings: PublishSettings, deps: Pick<Publish
   const loaded = await loadZip(settings, deps.source);
   const { layer, warnings } = verifiedLayer(loaded, settings, deps.source.context);
   for (const w of [...settings.warnings, ...warnings]) deps.logger.warning(w);
+  // Checked at input time for any name; a root prefix `/` also must not put an `aws…` layer name first.
+  if (settings.ssmPrefix !== undefined) validateSsmPrefix(settings.ssmPrefix || '/', layer.name);
   const described = versionDescription(layer);
   if (described.truncated) {
     deps.logger.warning(
@@ -96,5 +104,6 @@ export async function publishLayer(settings: PublishSettings, deps: PublishDeps)
     uploadSlots: slots,
     onRegionDone: (outcome) => deps.onRegionDone?.(outcome, plan),
   });
-  return { settings, plan, outcomes, record: toResultRecord(plan, outcomes) };
+  const followUp = await followUpRegions(settings, plan, outcomes, deps);
+  return { settings, plan, outcomes, record: toResultRecord(plan, outcomes), followUp };
 }

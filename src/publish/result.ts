@@ -4,6 +4,7 @@
  */
 import type { RegionResult, ResultRecord } from '../release/record.js';
 import type { PublishPlan, RegionOutcome } from './plan.js';
+import type { PointerResult, RegionPointers } from './ssm.js';
 
 export function toResultRecord(plan: PublishPlan, outcomes: RegionOutcome[], now = new Date()): ResultRecord {
   const { layer } = plan;
@@ -74,3 +75,27 @@ function describeSharing(o: RegionOutcome, dryRun: boolean): string {
 }
 
 export const SUMMARY_HEADER = ['Region', 'Status', 'Version', 'ARN', 'Sharing', 'Seconds'];
+
+/** What became of one SSM pointer, for a table cell: `created`, `updated (was …:6)`, `kept (it points at newer 2.0.0)`. */
+function pointerCell(p: PointerResult): string {
+  const was = p.previous && p.outcome === 'updated' ? `was ${p.previous}` : undefined;
+  const detail = [was, p.reason].filter(Boolean).join('; ');
+  return cell(detail ? `${p.outcome} (${detail})` : p.outcome);
+}
+
+/** The SSM pointers table: a header row of parameter names, then one row per region. */
+export function pointerTable(pointers: RegionPointers[]): string[][] {
+  const found = [...new Set(pointers.flatMap((r) => r.pointers.map((p) => p.parameter)))];
+  // Every region failed: one column for the reasons.
+  const names = found.length ? found : ['SSM pointers'];
+  const rows = [...pointers]
+    .sort((a, b) => a.region.localeCompare(b.region))
+    .map((r) => {
+      if (r.error) return [r.region, ...names.map((_, i) => (i === 0 ? cell(`failed: ${r.error}`) : ''))];
+      return [
+        r.region,
+        ...names.map((n) => r.pointers.find((p) => p.parameter === n)).map((p) => (p ? pointerCell(p) : '')),
+      ];
+    });
+  return [['Region', ...names], ...rows];
+}

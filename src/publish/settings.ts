@@ -8,6 +8,7 @@ import { MAX_DESCRIPTION, MAX_LICENSE_INFO } from '../layer/limits.js';
 import { checkVersion } from '../layer/version.js';
 import { FAIL_ON, type FailOn } from '../release/outputs.js';
 import { parseGrants, type Grant } from './sharing.js';
+import { validateSsmPrefix } from './ssm.js';
 import { parseRegionSelection, type RegionSelection } from '../aws/regions.js';
 
 /** Every input of publish/action.yml (SPEC "publish"), in one place for the action and the tests. */
@@ -74,6 +75,7 @@ export interface PublishSettings {
   staging: { s3Bucket?: string; s3Prefix: string };
   alignVersions: 'off' | 'strict' | 'pad';
   keepVersions: number;
+  /** Checked `ssm-prefix` without its trailing slash; '' for `/` (pointers at /<name>/...); undefined: none. */
   ssmPrefix?: string;
   /** Warnings found while parsing (deprecated runtimes). */
   warnings: string[];
@@ -225,7 +227,7 @@ export function parsePublishSettings(raw: RawPublishInputs, envRegion?: string):
     },
     alignVersions: choice(raw, 'align-versions', ['off', 'strict', 'pad'] as const, 'off'),
     keepVersions: wholeNumber(raw, 'keep-versions', 0, 0, 10_000),
-    ...(text(raw, 'ssm-prefix') ? { ssmPrefix: text(raw, 'ssm-prefix') } : {}),
+    ...(text(raw, 'ssm-prefix') ? { ssmPrefix: validateSsmPrefix(text(raw, 'ssm-prefix'), name || undefined) } : {}),
     warnings,
   };
   if (!settings.name && source.kind === 'artifact' && !source.artifactName) {
@@ -237,7 +239,7 @@ export function parsePublishSettings(raw: RawPublishInputs, envRegion?: string):
 
 /**
  * Inputs of the SPEC whose features are scheduled but not built: refused rather than silently ignored, so that a
- * workflow never believes it got staging, alignment, retention or SSM pointers that did not happen.
+ * workflow never believes it got staging, alignment or retention that did not happen.
  */
 export function checkNotYetSupported(settings: PublishSettings): void {
   const refuse = (input: string, what: string) => {
@@ -248,5 +250,4 @@ export function checkNotYetSupported(settings: PublishSettings): void {
   if (settings.staging.s3Bucket) refuse('s3-bucket', 'S3 staging; zips up to 50 MB upload directly');
   if (settings.alignVersions !== 'off') refuse('align-versions', `'${settings.alignVersions}'; only 'off' works today`);
   if (settings.keepVersions !== 0) refuse('keep-versions', 'deleting old versions');
-  if (settings.ssmPrefix) refuse('ssm-prefix', 'SSM parameters');
 }

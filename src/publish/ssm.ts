@@ -12,6 +12,7 @@ import { GetLayerVersionCommand, type LambdaClient } from '@aws-sdk/client-lambd
 import { GetParametersCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import pLimit from 'p-limit';
 import semver from 'semver';
+import { describeAwsError } from '../aws/errors.js';
 import { ConfigurationError, errorMessage } from '../errors.js';
 import { parseLayerVersionArn } from '../release/arn.js';
 import { formatMarker, parseMarker } from './marker.js';
@@ -80,6 +81,15 @@ export interface SsmPointerOptions {
 
 type Existing = { semver: string } | { unknown: string };
 
+/** One AWS call; a failure says which call and, when denied, which permission is missing. */
+async function call<T>(service: 'ssm' | 'lambda', operation: string, send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (err) {
+    throw new Error(describeAwsError(err, operation, service), { cause: err });
+  }
+}
+
 /** What the ARN a pointer holds stands for: its version's semver, or why that cannot be known. */
 async function pointedVersion(lambda: LambdaClient, arn: string): Promise<Existing> {
   const parts = parseLayerVersionArn(arn);
@@ -88,11 +98,14 @@ async function pointedVersion(lambda: LambdaClient, arn: string): Promise<Existi
     // GetLayerVersion with the layer's ARN (it may be another account's) rather than GetLayerVersionByArn: the same
     // permission, and moto answers the latter with a ListLayers body.
     const layerArn = arn.slice(0, arn.lastIndexOf(':'));
-    const layer = await lambda.send(new GetLayerVersionCommand({ LayerName: layerArn, VersionNumber: parts.version }));
+    const layer = await call('lambda', 'GetLayerVersion', () =>
+      lambda.send(new GetLayerVersionCommand({ LayerName: layerArn, VersionNumber: parts.version })),
+    );
     const marker = parseMarker(layer.Description);
     return marker ? { semver: marker.version } : { unknown: `${arn} has no lambda-layer-release version marker` };
   } catch (err) {
-    if ((err as { name?: string }).name === 'ResourceNotFoundException') return { unknown: `${arn} no longer exists` };
+    const cause = (err as { cause?: { name?: string } }).cause;
+    if (cause?.name === 'ResourceNotFoundException') return { unknown: `${arn} no longer exists` };
     throw err;
   }
 }
@@ -117,7 +130,9 @@ async function decide(options: SsmPointerOptions, region: string, current: strin
 async function writeRegion(options: SsmPointerOptions, region: string, arn: string): Promise<RegionPointers> {
   const { latest, major } = pointerNames(options.prefix, options.name, options.version);
   const ssm = options.ssmFor(region);
-  const found = await ssm.send(new GetParametersCommand({ Names: [latest, major] }));
+  const found = await call('ssm', 'GetParameters', () =>
+    ssm.send(new GetParametersCommand({ Names: [latest, major] })),
+  );
   const values = new Map((found.Parameters ?? []).map((p) => [p.Name, p.Value]));
   const pointers: PointerResult[] = [];
   for (const [parameter, scope] of [
@@ -130,16 +145,15 @@ async function writeRegion(options: SsmPointerOptions, region: string, arn: stri
         ? { write: true, outcome: 'created' as const }
         : await decide(options, region, current, arn);
     if (verdict.write) {
-      await ssm.send(
-        new PutParameterCommand({
-          Name: parameter,
-          Value: arn,
-          Type: 'String',
-          DataType: 'text',
-          Overwrite: true,
-          Description: `Newest ${scope} of Lambda layer ${options.name}, written by lambda-layer-release ${formatMarker({ version: options.version, commit: options.commit })}`,
-        }),
-      );
+      const put = new PutParameterCommand({
+        Name: parameter,
+        Value: arn,
+        Type: 'String',
+        DataType: 'text',
+        Overwrite: true,
+        Description: `Newest ${scope} of Lambda layer ${options.name}, written by lambda-layer-release ${formatMarker({ version: options.version, commit: options.commit })}`,
+      });
+      await call('ssm', 'PutParameter', () => ssm.send(put));
     }
     const result: PointerResult = { parameter, outcome: verdict.outcome };
     if (current !== undefined) result.previous = current;
