@@ -18,7 +18,7 @@ import type { RegionOutcome } from '../publish/plan.js';
 import { defaultBackoffMs, DEFAULT_PUBLISH_ATTEMPTS } from '../publish/publish-call.js';
 import { publishLayer, type PublishRun } from '../publish/publish.js';
 import { followUpFailure } from '../publish/followup.js';
-import { pointerTable, progressLine, SUMMARY_HEADER, summaryRows } from '../publish/result.js';
+import { pointerTable, progressLine, retentionTable, SUMMARY_HEADER, summaryRows } from '../publish/result.js';
 import {
   parsePublishSettings,
   PUBLISH_INPUTS,
@@ -142,10 +142,15 @@ async function writeSummary(run: PublishRun, outcomes: RegionOutcome[]): Promise
     .addHeading(title, 3)
     .addRaw(`sha256 \`${layer.sha256}\`, ${layer.size} bytes, from ${layer.origin}`, true)
     .addTable([headerRow(SUMMARY_HEADER), ...summaryRows(outcomes, dryRun)]);
-  const { pointers } = run.followUp;
+  const { pointers, retention } = run.followUp;
   if (pointers?.length) {
     const [names, ...rows] = pointerTable(pointers);
     summary.addHeading('SSM pointers', 4).addTable([headerRow(names), ...rows]);
+  }
+  if (retention?.length) {
+    const [names, ...rows] = retentionTable(retention, dryRun);
+    summary.addHeading(`Old versions (keep-versions: ${run.settings.keepVersions})`, 4);
+    summary.addTable([headerRow(names), ...rows]);
   }
   await summary.write();
 }

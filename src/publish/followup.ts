@@ -9,11 +9,15 @@
  */
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import pLimit from 'p-limit';
+import { parseLayerVersionArn } from '../aws/arn.js';
 import type { FailOn } from '../release/outputs.js';
 import type { ResultRecord } from '../release/record.js';
 import type { Logger, PublishPlan, RegionOutcome } from './plan.js';
 import type { PublishSettings } from './settings.js';
-import { writeSsmPointers, type RegionPointers } from './ssm.js';
+import { failureReason } from './region.js';
+import { applyRetention, type RegionRetention } from './retention.js';
+import { pointerValues, writeSsmPointers, type RegionPointers } from './ssm.js';
 
 export interface FollowUpProblem {
   region: string;
@@ -25,6 +29,8 @@ export interface FollowUpProblem {
 export interface FollowUp {
   /** Per region, for `ssm-prefix`; undefined when it is not set or in a dry run. */
   pointers?: RegionPointers[];
+  /** Per region, for `keep-versions`; undefined when it is 0. */
+  retention?: RegionRetention[];
   problems: FollowUpProblem[];
 }
 
@@ -65,6 +71,68 @@ async function pointers(
   });
 }
 
+/** Version numbers of this layer in `region` that the layer's SSM pointers point at (none without ssm-prefix). */
+async function pointedVersions(settings: PublishSettings, name: string, region: string, deps: FollowUpDeps) {
+  const pointed = new Set<number>();
+  if (settings.ssmPrefix === undefined) return pointed;
+  for (const value of await pointerValues(deps.clients.ssm(region), settings.ssmPrefix, name)) {
+    const arn = parseLayerVersionArn(value);
+    if (arn && arn.layerName === name && arn.region === region) pointed.add(arn.version);
+  }
+  return pointed;
+}
+
+function logRetention(r: RegionRetention, keep: number, dryRun: boolean, logger: Logger): void {
+  const list = (versions: number[]) => versions.join(', ');
+  if (r.error) return;
+  const done = dryRun ? r.remove : r.deleted;
+  if (done.length)
+    logger.info(
+      `${r.region}: ${dryRun ? 'would delete' : 'deleted'} version(s) ${list(done)} (keep-versions: ${keep}).`,
+    );
+  if (r.pointed.length)
+    logger.info(`${r.region}: kept old version(s) ${list(r.pointed)}: an SSM pointer points at them.`);
+  if (r.unmarked.length) {
+    logger.info(`${r.region}: left old version(s) ${list(r.unmarked)} alone: not published by lambda-layer-release.`);
+  }
+}
+
+async function retention(
+  settings: PublishSettings,
+  plan: PublishPlan,
+  outcomes: RegionOutcome[],
+  deps: FollowUpDeps,
+): Promise<RegionRetention[] | undefined> {
+  const keep = settings.keepVersions;
+  if (keep === 0) return undefined;
+  const name = plan.layer.name;
+  // Only regions whose version is final (or, in a dry run, planned): a failed region is left as it is.
+  const regions = outcomes.filter((o) => ['published', 'unchanged', 'planned'].includes(o.status));
+  const limit = pLimit(Math.max(1, plan.maxParallel === 'auto' ? regions.length : plan.maxParallel));
+  return Promise.all(
+    regions.map((o) =>
+      limit(async (): Promise<RegionRetention> => {
+        try {
+          const result = await applyRetention({
+            region: o.region,
+            name,
+            keep,
+            lambda: deps.clients.lambda(o.region),
+            ...(o.status === 'planned' ? {} : { own: o.version }),
+            pending: o.status === 'planned',
+            dryRun: plan.dryRun,
+            pointed: () => pointedVersions(settings, name, o.region, deps),
+          });
+          logRetention(result, keep, plan.dryRun, deps.logger);
+          return result;
+        } catch (err) {
+          return { region: o.region, remove: [], pointed: [], unmarked: [], deleted: [], error: failureReason(err) };
+        }
+      }),
+    ),
+  );
+}
+
 export async function followUpRegions(
   settings: PublishSettings,
   plan: PublishPlan,
@@ -77,7 +145,11 @@ export async function followUpRegions(
   for (const r of written ?? []) {
     if (r.error) problems.push({ region: r.region, what: 'SSM pointers', error: r.error });
   }
-  return { ...(written ? { pointers: written } : {}), problems };
+  const cleaned = await retention(settings, plan, outcomes, deps);
+  for (const r of cleaned ?? []) {
+    if (r.error) problems.push({ region: r.region, what: 'Deleting old versions', error: r.error });
+  }
+  return { ...(written ? { pointers: written } : {}), ...(cleaned ? { retention: cleaned } : {}), problems };
 }
 
 /** The step's failure for the follow-up problems under `fail-on`, or undefined. */

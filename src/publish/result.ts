@@ -4,6 +4,7 @@
  */
 import type { RegionResult, ResultRecord } from '../release/record.js';
 import type { PublishPlan, RegionOutcome } from './plan.js';
+import type { RegionRetention } from './retention.js';
 import type { PointerResult, RegionPointers } from './ssm.js';
 
 export function toResultRecord(plan: PublishPlan, outcomes: RegionOutcome[], now = new Date()): ResultRecord {
@@ -98,4 +99,24 @@ export function pointerTable(pointers: RegionPointers[]): string[][] {
       ];
     });
   return [['Region', ...names], ...rows];
+}
+
+/** The keep-versions table: per region, what was (or would be) deleted and which old versions were kept, and why. */
+export function retentionTable(retention: RegionRetention[], dryRun: boolean): string[][] {
+  const list = (versions: number[]) => versions.join(', ');
+  const rows = [...retention]
+    .sort((a, b) => a.region.localeCompare(b.region))
+    .map((r) => [
+      r.region,
+      r.error
+        ? cell(`failed: ${r.error}${r.deleted.length ? ` (deleted ${list(r.deleted)} first)` : ''}`)
+        : list(dryRun ? r.remove : r.deleted) || 'none',
+      [
+        r.pointed.length ? `${list(r.pointed)} (SSM pointer)` : '',
+        r.unmarked.length ? `${list(r.unmarked)} (not ours)` : '',
+      ]
+        .filter(Boolean)
+        .join('; '),
+    ]);
+  return [['Region', dryRun ? 'Would delete' : 'Deleted', 'Older versions kept'], ...rows];
 }

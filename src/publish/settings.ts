@@ -249,5 +249,4 @@ export function checkNotYetSupported(settings: PublishSettings): void {
   };
   if (settings.staging.s3Bucket) refuse('s3-bucket', 'S3 staging; zips up to 50 MB upload directly');
   if (settings.alignVersions !== 'off') refuse('align-versions', `'${settings.alignVersions}'; only 'off' works today`);
-  if (settings.keepVersions !== 0) refuse('keep-versions', 'deleting old versions');
 }

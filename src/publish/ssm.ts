@@ -9,7 +9,12 @@
  * or when it points at a version without our marker (with a warning). Prereleases move no pointer.
  */
 import { GetLayerVersionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { GetParametersCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import {
+  GetParametersByPathCommand,
+  GetParametersCommand,
+  PutParameterCommand,
+  type SSMClient,
+} from '@aws-sdk/client-ssm';
 import pLimit from 'p-limit';
 import semver from 'semver';
 import { describeAwsError } from '../aws/errors.js';
@@ -192,4 +197,24 @@ export async function writeSsmPointers(options: SsmPointerOptions): Promise<Regi
       }),
     ),
   );
+}
+
+/** Pages of GetParametersByPath read at most (10 parameters each): a layer has `latest` and one pointer per major. */
+const MAX_POINTER_PAGES = 100;
+
+/**
+ * The values of every pointer of layer `name` under `prefix` in one region (`latest` and every major), for
+ * keep-versions: a version a pointer holds must not be deleted.
+ */
+export async function pointerValues(ssm: SSMClient, prefix: string, name: string): Promise<string[]> {
+  const values: string[] = [];
+  let token: string | undefined;
+  for (let page = 0; page < MAX_POINTER_PAGES; page++) {
+    const request = { Path: `${prefix}/${name}`, Recursive: false, ...(token ? { NextToken: token } : {}) };
+    const answer = await call('ssm', 'GetParametersByPath', () => ssm.send(new GetParametersByPathCommand(request)));
+    for (const p of answer.Parameters ?? []) if (p.Value) values.push(p.Value);
+    token = answer.NextToken;
+    if (!token) break;
+  }
+  return values;
 }

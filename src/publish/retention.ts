@@ -1,0 +1,120 @@
+/**
+ * `keep-versions: N`: once a region's version is final, delete the versions older than the newest N. Conservative on
+ * purpose, since a deleted version cannot come back and functions that use it can no longer be updated with it:
+ *  - the newest N versions are counted among all versions, whoever published them;
+ *  - of the older ones only versions carrying our version marker are deleted (a version published by hand, or a
+ *    padding version of align-versions, is left alone);
+ *  - never the version this run published or reused, and never a version an SSM pointer under `ssm-prefix` points
+ *    at (every pointer of the layer, not only this major's: `/otel/1` keeps the newest 1.x alive after 2.0.0).
+ * A dry run lists what would be deleted; a planned version counts as one of the N.
+ */
+import { DeleteLayerVersionCommand, ListLayerVersionsCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import pLimit from 'p-limit';
+import { parseMarker } from './marker.js';
+import { failureReason } from './region.js';
+import { step } from './step.js';
+
+/** ListLayerVersions takes at most 50 per page; 2,000 pages is 100,000 versions, far more than any layer has. */
+const PAGE_SIZE = 50;
+const MAX_PAGES = 2_000;
+/** Deletes in flight per region: Lambda's control plane throttles bursts; the SDK retries a 429. */
+const DELETES_AT_ONCE = 4;
+
+export interface ListedVersion {
+  version: number;
+  marked: boolean;
+}
+
+/** Every version of the layer in the region, newest first (all pages). */
+export async function listAllVersions(lambda: LambdaClient, name: string): Promise<ListedVersion[]> {
+  const found = new Map<number, ListedVersion>();
+  let marker: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const request = { LayerName: name, MaxItems: PAGE_SIZE, ...(marker ? { Marker: marker } : {}) };
+    const answer = await step('ListLayerVersions', () => lambda.send(new ListLayerVersionsCommand(request)));
+    for (const item of answer.LayerVersions ?? []) {
+      if (item.Version === undefined) continue;
+      found.set(item.Version, { version: item.Version, marked: parseMarker(item.Description) !== undefined });
+    }
+    marker = answer.NextMarker;
+    if (!marker) break;
+  }
+  return [...found.values()].sort((a, b) => b.version - a.version);
+}
+
+export interface RetentionPlan {
+  /** Versions to delete, newest first. */
+  remove: number[];
+  /** Older versions kept because an SSM pointer points at them. */
+  pointed: number[];
+  /** Older versions kept because they lack our marker. */
+  unmarked: number[];
+}
+
+/**
+ * Which versions go. `own` is this run's version (published or reused), `pending` a version a dry run would
+ * publish (it takes one of the N places), `pointed` what SSM pointers point at.
+ */
+export function planRetention(
+  versions: ListedVersion[],
+  keep: number,
+  protect: { own?: number; pending: boolean; pointed: Set<number> },
+): RetentionPlan {
+  const plan: RetentionPlan = { remove: [], pointed: [], unmarked: [] };
+  const places = Math.max(0, keep - (protect.pending ? 1 : 0));
+  const newestFirst = [...versions].sort((a, b) => b.version - a.version);
+  for (const v of newestFirst.slice(places)) {
+    if (v.version === protect.own) continue;
+    if (protect.pointed.has(v.version)) plan.pointed.push(v.version);
+    else if (!v.marked) plan.unmarked.push(v.version);
+    else plan.remove.push(v.version);
+  }
+  return plan;
+}
+
+export interface RegionRetention extends RetentionPlan {
+  region: string;
+  /** Versions actually deleted (in a dry run: none; `remove` says what would be). */
+  deleted: number[];
+  error?: string;
+}
+
+export interface RetentionOptions {
+  region: string;
+  name: string;
+  keep: number;
+  lambda: LambdaClient;
+  own?: number;
+  pending: boolean;
+  dryRun: boolean;
+  /** Version numbers of this layer that SSM pointers in this region point at; read before anything is deleted. */
+  pointed(): Promise<Set<number>>;
+}
+
+/** Plans and (unless a dry run) deletes; stops at the first failed delete and reports it in `error`. */
+export async function applyRetention(options: RetentionOptions): Promise<RegionRetention> {
+  const versions = await listAllVersions(options.lambda, options.name);
+  const pointed = await options.pointed();
+  const plan = planRetention(versions, options.keep, { own: options.own, pending: options.pending, pointed });
+  const result: RegionRetention = { region: options.region, ...plan, deleted: [] };
+  if (options.dryRun || plan.remove.length === 0) return result;
+  const limit = pLimit(DELETES_AT_ONCE);
+  await Promise.all(
+    plan.remove.map((version) =>
+      limit(async () => {
+        // After a failure (a denied delete fails them all) the rest is not tried; the error says which one failed.
+        if (result.error) return;
+        try {
+          await step('DeleteLayerVersion', () =>
+            options.lambda.send(new DeleteLayerVersionCommand({ LayerName: options.name, VersionNumber: version })),
+          );
+          result.deleted.push(version);
+        } catch (err) {
+          result.error ??= `version ${version}: ${failureReason(err)}`;
+        }
+      }),
+    ),
+  );
+  result.deleted.sort((a, b) => b - a);
+  return result;
+}
