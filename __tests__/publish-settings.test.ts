@@ -171,7 +171,7 @@ const bad: [string, RawPublishInputs, RegExp][] = [
   ['s3-bucket (not yet)', { 's3-bucket': 'layers-{region}' }, /^Input 's3-bucket' is not supported yet/],
   ['align-versions strict (not yet)', { 'align-versions': 'strict' }, /^Input 'align-versions' is not supported yet/],
   ['align-versions pad (not yet)', { 'align-versions': 'pad' }, /^Input 'align-versions' is not supported yet/],
-  ['keep-versions (not yet)', { 'keep-versions': '3' }, /^Input 'keep-versions' is not supported yet/],
+  ['keep-versions words', { 'keep-versions': 'all' }, /^Input 'keep-versions' must be a whole number from 0 to 10000/],
   ['ssm-prefix without a slash', { 'ssm-prefix': 'layers' }, /^Input 'ssm-prefix' must start with \//],
   ['ssm-prefix reserved', { 'ssm-prefix': '/ssm/layers' }, /^Input 'ssm-prefix' may not begin with 'aws' or 'ssm'/],
   ['ssm-prefix / for an aws… layer', { name: 'aws-x', 'ssm-prefix': '/' }, /^Input 'ssm-prefix' may not begin/],
