@@ -81,6 +81,10 @@ describe('parsePublishSettings: defaults', () => {
     expect(parse({ 'run-id': '123456' }).source).toEqual({ kind: 'artifact', run: { kind: 'id', id: 123456 } });
   });
 
+  test.each(['strict', 'pad', 'PAD', 'off'])('align-versions %p is read', (mode) => {
+    expect(parse({ 'align-versions': mode }).alignVersions).toBe(mode.toLowerCase());
+  });
+
   test.each([
     ['/lambda-layers/', '/lambda-layers'],
     ['/', ''],
@@ -169,8 +173,6 @@ const bad: [string, RawPublishInputs, RegExp][] = [
   ['align-versions unknown', { 'align-versions': 'loose' }, /^Input 'align-versions' must be one of off, strict, pad/],
   ['keep-versions negative', { 'keep-versions': '-1' }, /^Input 'keep-versions' must be a whole number from 0/],
   ['s3-bucket (not yet)', { 's3-bucket': 'layers-{region}' }, /^Input 's3-bucket' is not supported yet/],
-  ['align-versions strict (not yet)', { 'align-versions': 'strict' }, /^Input 'align-versions' is not supported yet/],
-  ['align-versions pad (not yet)', { 'align-versions': 'pad' }, /^Input 'align-versions' is not supported yet/],
   ['keep-versions words', { 'keep-versions': 'all' }, /^Input 'keep-versions' must be a whole number from 0 to 10000/],
   ['ssm-prefix without a slash', { 'ssm-prefix': 'layers' }, /^Input 'ssm-prefix' must start with \//],
   ['ssm-prefix reserved', { 'ssm-prefix': '/ssm/layers' }, /^Input 'ssm-prefix' may not begin with 'aws' or 'ssm'/],

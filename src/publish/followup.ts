@@ -138,9 +138,11 @@ export async function followUpRegions(
   plan: PublishPlan,
   outcomes: RegionOutcome[],
   deps: FollowUpDeps,
+  /** Problems found before (align-versions: fillers not deleted, numbers that differ). */
+  earlier: FollowUpProblem[] = [],
 ): Promise<FollowUp> {
   const arns = availableArns(outcomes);
-  const problems: FollowUpProblem[] = [];
+  const problems: FollowUpProblem[] = [...earlier];
   const written = await pointers(settings, plan, arns, deps);
   for (const r of written ?? []) {
     if (r.error) problems.push({ region: r.region, what: 'SSM pointers', error: r.error });

@@ -1,7 +1,6 @@
 /**
  * What publish is about to do, decided before any region is touched, and what came of it per region.
- * The plan carries the seams for features scheduled separately: `upload` (inline today; S3 staging later) and the
- * settings object (align-versions, keep-versions, ssm-prefix, release) reach every stage unchanged.
+ * `upload` says how the zip reaches Lambda (inline, or staged in S3); `align` is set by align-versions (padding.ts).
  */
 import type { Partition } from '../aws/partitions.js';
 import type { RegionStatus } from '../release/record.js';
@@ -42,6 +41,8 @@ export interface PublishPlan {
   skipUnchanged: boolean;
   dryRun: boolean;
   maxParallel: number | 'auto';
+  /** align-versions: the number every region is to get, and regions that publish this release again to get it. */
+  align?: { target: number; republish: string[] };
 }
 
 /** What happened in one region. */

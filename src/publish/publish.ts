@@ -14,6 +14,7 @@ import { followUpRegions, type FollowUp } from './followup.js';
 import { verifiedLayer, versionDescription } from './layer.js';
 import type { Logger, PublishPlan, RegionOutcome } from './plan.js';
 import { toResultRecord } from './result.js';
+import { publishAligned } from './padding.js';
 import { publishRegions } from './run.js';
 import type { PublishSettings } from './settings.js';
 import { loadZip, type SourceDeps } from './source.js';
@@ -94,16 +95,24 @@ export async function publishLayer(settings: PublishSettings, deps: PublishDeps)
   deps.logger.info(
     `${settings.dryRun ? 'Planning' : 'Publishing'} in ${regions.length} region(s), ${parallel} at once, up to ${slots} upload(s) in flight: ${regions.join(', ')}`,
   );
-  const outcomes = await publishRegions(plan, {
-    clients: deps.clients,
-    zipFile: inline.placeholder,
-    sleep: deps.sleep,
-    now: deps.now,
-    backoffMs: deps.backoffMs,
-    attempts: deps.publishAttempts,
-    uploadSlots: slots,
-    onRegionDone: (outcome) => deps.onRegionDone?.(outcome, plan),
-  });
-  const followUp = await followUpRegions(settings, plan, outcomes, deps);
+  const onRegionDone = (outcome: RegionOutcome) => deps.onRegionDone?.(outcome, plan);
+  const fanOut = (p: PublishPlan) =>
+    publishRegions(p, {
+      clients: deps.clients,
+      zipFile: inline.placeholder,
+      sleep: deps.sleep,
+      now: deps.now,
+      backoffMs: deps.backoffMs,
+      attempts: deps.publishAttempts,
+      uploadSlots: slots,
+      onRegionDone,
+    });
+  const mode = settings.alignVersions;
+  const aligned =
+    mode === 'off'
+      ? { outcomes: await fanOut(plan), problems: [] }
+      : await publishAligned(plan, mode, { ...deps, onRegionDone }, fanOut);
+  const { outcomes } = aligned;
+  const followUp = await followUpRegions(settings, plan, outcomes, deps, aligned.problems);
   return { settings, plan, outcomes, record: toResultRecord(plan, outcomes), followUp };
 }

@@ -79,8 +79,9 @@ export async function runRegion(plan: PublishPlan, region: string, deps: RegionD
   try {
     const newest = await newestVersion(lambda, name);
     previousVersion = newest?.version;
+    const mayReuse = plan.skipUnchanged && !plan.align?.republish.includes(region);
     const reusable =
-      plan.skipUnchanged && newest && sameMarker(newest.marker, plan.marker)
+      mayReuse && newest && sameMarker(newest.marker, plan.marker)
         ? await reusableVersion(lambda, plan, newest)
         : undefined;
     if (reusable) {
@@ -101,7 +102,16 @@ export async function runRegion(plan: PublishPlan, region: string, deps: RegionD
     }
     if (plan.dryRun) {
       const labels = plan.sharing.map(grantLabel);
-      return { region, status: 'planned', sharing: labels, added: labels, previousVersion, seconds: seconds() };
+      const version = plan.align ? { version: plan.align.target } : {};
+      return {
+        region,
+        status: 'planned',
+        ...version,
+        sharing: labels,
+        added: labels,
+        previousVersion,
+        seconds: seconds(),
+      };
     }
     const request = publishRequest(plan, deps.zipFile);
     const version = await step('PublishLayerVersion', () =>

@@ -23,6 +23,7 @@ const DELETES_AT_ONCE = 4;
 export interface ListedVersion {
   version: number;
   marked: boolean;
+  description?: string;
 }
 
 /** Every version of the layer in the region, newest first (all pages). */
@@ -34,7 +35,8 @@ export async function listAllVersions(lambda: LambdaClient, name: string): Promi
     const answer = await step('ListLayerVersions', () => lambda.send(new ListLayerVersionsCommand(request)));
     for (const item of answer.LayerVersions ?? []) {
       if (item.Version === undefined) continue;
-      found.set(item.Version, { version: item.Version, marked: parseMarker(item.Description) !== undefined });
+      const description = item.Description ?? '';
+      found.set(item.Version, { version: item.Version, marked: parseMarker(description) !== undefined, description });
     }
     marker = answer.NextMarker;
     if (!marker) break;

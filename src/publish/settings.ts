@@ -248,5 +248,4 @@ export function checkNotYetSupported(settings: PublishSettings): void {
     );
   };
   if (settings.staging.s3Bucket) refuse('s3-bucket', 'S3 staging; zips up to 50 MB upload directly');
-  if (settings.alignVersions !== 'off') refuse('align-versions', `'${settings.alignVersions}'; only 'off' works today`);
 }
