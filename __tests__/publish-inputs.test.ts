@@ -153,7 +153,7 @@ const cases: [string, Record<string, string>, RegExp][] = [
     { zip: 'tampered/layer.zip', version: '' },
     /^The zip from tampered\/layer\.zip does not match its manifest .*nothing was published\.$/,
   ],
-  ['not supported yet: s3-bucket', { 's3-bucket': 'layers-{region}' }, /^Input 's3-bucket' is not supported yet/],
+  ['s3-bucket name', { 's3-bucket': 'Layers_{region}' }, /^Input 's3-bucket' gives 'Layers_us-east-1' for us-east-1/],
   [
     'ssm-prefix',
     { 'ssm-prefix': 'layers/otel' },

@@ -81,6 +81,17 @@ describe('parsePublishSettings: defaults', () => {
     expect(parse({ 'run-id': '123456' }).source).toEqual({ kind: 'artifact', run: { kind: 'id', id: 123456 } });
   });
 
+  test.each([
+    [{ 's3-bucket': 'my-layers-{region}' }, { s3Bucket: 'my-layers-{region}', s3Prefix: 'lambda-layers/' }],
+    [
+      { 's3-bucket': 'one-bucket', 's3-prefix': 'team/layers' },
+      { s3Bucket: 'one-bucket', s3Prefix: 'team/layers/' },
+    ],
+    [{ 's3-prefix': '' }, { s3Prefix: 'lambda-layers/' }],
+  ])('staging %p', (inputs, staging) => {
+    expect(parse(inputs).staging).toEqual(staging);
+  });
+
   test.each(['strict', 'pad', 'PAD', 'off'])('align-versions %p is read', (mode) => {
     expect(parse({ 'align-versions': mode }).alignVersions).toBe(mode.toLowerCase());
   });
@@ -172,7 +183,23 @@ const bad: [string, RawPublishInputs, RegExp][] = [
   ['fail-on unknown', { 'fail-on': 'some' }, /^Input 'fail-on' must be one of any, all, none/],
   ['align-versions unknown', { 'align-versions': 'loose' }, /^Input 'align-versions' must be one of off, strict, pad/],
   ['keep-versions negative', { 'keep-versions': '-1' }, /^Input 'keep-versions' must be a whole number from 0/],
-  ['s3-bucket (not yet)', { 's3-bucket': 'layers-{region}' }, /^Input 's3-bucket' is not supported yet/],
+  [
+    's3-bucket without {region} for two regions',
+    { regions: 'us-east-1 eu-west-1', 's3-bucket': 'my-layers' },
+    /^Input 's3-bucket' names one bucket, 'my-layers', for several regions/,
+  ],
+  [
+    's3-bucket with an upper-case letter',
+    { 's3-bucket': 'My-layers-{region}' },
+    /^Input 's3-bucket' gives 'My-layers-us-east-1' for us-east-1, which is not a valid bucket name/,
+  ],
+  [
+    's3-bucket that looks like an IP',
+    { 's3-bucket': '10.0.0.1' },
+    /which is not a valid bucket name \(not an IP address\)/,
+  ],
+  ['s3-bucket with two dots', { 's3-bucket': 'a..b-{region}' }, /not a valid bucket name \(no two dots in a row\)/],
+  ['s3-prefix with a leading slash', { 's3-prefix': '/layers' }, /^Input 's3-prefix' must be a key prefix/],
   ['keep-versions words', { 'keep-versions': 'all' }, /^Input 'keep-versions' must be a whole number from 0 to 10000/],
   ['ssm-prefix without a slash', { 'ssm-prefix': 'layers' }, /^Input 'ssm-prefix' must start with \//],
   ['ssm-prefix reserved', { 'ssm-prefix': '/ssm/layers' }, /^Input 'ssm-prefix' may not begin with 'aws' or 'ssm'/],

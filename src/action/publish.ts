@@ -4,6 +4,7 @@
  */
 import * as core from '@actions/core';
 import * as github from '@actions/github';
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -87,6 +88,18 @@ function stsRegion(settings: PublishSettings, env: NodeJS.ProcessEnv): string {
   return own && partitionOf(own) === settings.regions.partition ? own : homeRegion(settings.regions.partition);
 }
 
+/**
+ * This process's peak RSS in KiB, for memory checks (tests, bench) and curious readers. VmHWM belongs to the
+ * process's own memory map; getrusage's maxRSS does not: Linux carries the parent's peak across fork and exec.
+ */
+function peakRssKiB(): number {
+  try {
+    return Number(/VmHWM:\s*(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? NaN);
+  } catch {
+    return process.resourceUsage().maxRSS;
+  }
+}
+
 /** Reads inputs and publishes; every region's outcome is in the returned run, failed ones included. */
 export async function publishStep(
   env: NodeJS.ProcessEnv = process.env,
@@ -122,6 +135,7 @@ export async function publishStep(
     });
   } finally {
     clients.destroy();
+    core.debug(`Peak RSS: ${Math.round(peakRssKiB() / 1024)} MiB`);
   }
 }
 

@@ -8,11 +8,12 @@
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import { InlineZip } from './inline-zip.js';
+import { InlineZip, streamLargeBodies } from './inline-zip.js';
 
 export interface RetrySettings {
   maxAttempts: number;
@@ -38,6 +39,7 @@ export class AwsClients {
   private readonly publishers = new Map<string, LambdaClient>();
   private readonly ec2s = new Map<string, EC2Client>();
   private readonly ssms = new Map<string, SSMClient>();
+  private readonly s3s = new Map<string, S3Client>();
   private inline?: InlineZip;
 
   constructor(private readonly options: ClientOptions) {
@@ -71,6 +73,19 @@ export class AwsClients {
   /** SSM for the pointers of `ssm-prefix`. */
   ssm(region: string): SSMClient {
     return cached(this.ssms, region, () => new SSMClient({ ...this.common(region), ...this.retry() }));
+  }
+
+  /**
+   * S3 for `s3-bucket` staging, in the bucket's (= the layer's) region. Standard retries: a PutObject of the same
+   * key and bytes is idempotent, and its Buffer body is streamed anew on every attempt. Path-style addressing is
+   * chosen by the SDK itself for an IP endpoint (the emulator, moto); real S3 gets virtual-hosted requests.
+   */
+  s3(region: string): S3Client {
+    return cached(this.s3s, region, () => {
+      const client = new S3Client({ ...this.common(region), ...this.retry() });
+      streamLargeBodies(client);
+      return client;
+    });
   }
 
   /** The zip every publisher sends; set before the first publisher is made. */

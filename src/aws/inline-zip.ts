@@ -12,7 +12,7 @@
  */
 import { Readable } from 'node:stream';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
-import type { FinalizeHandler, FinalizeHandlerArguments, MetadataBearer } from '@smithy/types';
+import type { FinalizeHandler, FinalizeHandlerArguments, MetadataBearer, MiddlewareStack } from '@smithy/types';
 
 /** The body slice handed to the socket at a time. */
 export const STREAM_CHUNK_BYTES = 1 << 20;
@@ -48,20 +48,7 @@ export class InlineZip {
       },
       { step: 'build', priority: 'high', name: 'llrSharedZipBody', override: true },
     );
-    client.middlewareStack.addRelativeTo(
-      (next: FinalizeHandler<object, MetadataBearer>) => async (args: FinalizeHandlerArguments<object>) => {
-        const request = (args as unknown as BuildArgs).request;
-        const body = request.body;
-        if (!Buffer.isBuffer(body) || body.length <= STREAM_CHUNK_BYTES) return next(args);
-        request.body = Readable.from(slices(body));
-        try {
-          return await next(args);
-        } finally {
-          request.body = body;
-        }
-      },
-      { relation: 'after', toMiddleware: 'httpSigningMiddleware', name: 'llrStreamBody', override: true },
-    );
+    streamLargeBodies(client);
   }
 
   /** The serialized request with the placeholder replaced by the zip, built once per distinct request. */
@@ -86,6 +73,28 @@ export class InlineZip {
     }
     return body;
   }
+}
+
+/**
+ * After signing (SigV4 hashes the Buffer, or takes a known hash), a Buffer body over 1 MiB goes to the socket as a
+ * stream of slices, so that TLS encrypts as the socket drains instead of holding an encrypted copy per connection.
+ * The Buffer is put back afterwards, so an SDK retry streams it again. Used for PublishLayerVersion and S3 PutObject.
+ */
+export function streamLargeBodies(client: { middlewareStack: MiddlewareStack<object, MetadataBearer> }): void {
+  client.middlewareStack.addRelativeTo(
+    (next: FinalizeHandler<object, MetadataBearer>) => async (args: FinalizeHandlerArguments<object>) => {
+      const request = (args as unknown as BuildArgs).request;
+      const body = request.body;
+      if (!Buffer.isBuffer(body) || body.length <= STREAM_CHUNK_BYTES) return next(args);
+      request.body = Readable.from(slices(body));
+      try {
+        return await next(args);
+      } finally {
+        request.body = body;
+      }
+    },
+    { relation: 'after', toMiddleware: 'httpSigningMiddleware', name: 'llrStreamBody', override: true },
+  );
 }
 
 function toBuffer(body: unknown): Buffer {

@@ -15,10 +15,16 @@ export const MEMORY_BUDGET_BYTES = 1024 * MiB;
 export const PER_UPLOAD_BYTES = 4 * STREAM_CHUNK_BYTES + 2 * MiB;
 
 /**
- * Uploads allowed at once: what is left of the budget once the process (`baselineBytes`, its RSS now), the zip and
- * the shared body are counted, divided by the cost of one upload in flight; never fewer than one.
+ * Uploads allowed at once (inline PublishLayerVersion calls, or S3 PutObjects): what is left of the budget once the
+ * process (`baselineBytes`, its RSS now), the zip and the shared body are counted, divided by the cost of one upload in flight; never fewer than one.
  */
-export function uploadSlots(zipBytes: number, baselineBytes: number, budgetBytes = MEMORY_BUDGET_BYTES): number {
-  const fixed = baselineBytes + zipBytes + InlineZip.base64Length(zipBytes);
+export function uploadSlots(
+  zipBytes: number,
+  baselineBytes: number,
+  budgetBytes = MEMORY_BUDGET_BYTES,
+  inline = true,
+): number {
+  // Staged in S3 (inline false), the zip is streamed from its one Buffer: no shared base64 body is built.
+  const fixed = baselineBytes + zipBytes + (inline ? InlineZip.base64Length(zipBytes) : 0);
   return Math.max(1, Math.floor((budgetBytes - fixed) / PER_UPLOAD_BYTES));
 }

@@ -65,7 +65,7 @@ function checkContent(layer: VerifiedLayer, settings: PublishSettings): void {
   }
   if (!settings.staging.s3Bucket && !fitsInlineUpload(layer.size)) {
     throw new ConfigurationError(
-      `The layer zip from ${layer.origin} is ${layer.size} bytes, above what Lambda takes inline (a request of at most ${MAX_REQUEST_BYTES} bytes, about 50 MB of zip); it needs 's3-bucket' staging, not supported yet.`,
+      `The layer zip from ${layer.origin} is ${layer.size} bytes, above what Lambda takes inline (a request of at most ${MAX_REQUEST_BYTES} bytes, about 50 MB of zip); set 's3-bucket' to stage it in S3 (a bucket per region, e.g. my-layers-{region}).`,
     );
   }
 }

@@ -27,7 +27,8 @@ export interface VerifiedLayer {
   origin: string;
 }
 
-export type UploadMethod = { kind: 'inline' };
+/** How the zip reaches Lambda: in the request, or staged in a bucket of each region (`s3-bucket`). */
+export type UploadMethod = { kind: 'inline' } | { kind: 's3'; buckets: Record<string, string>; key: string };
 
 export interface PublishPlan {
   layer: VerifiedLayer;
@@ -62,6 +63,8 @@ export interface RegionOutcome {
   previousVersion?: number;
   /** True when a publish whose answer was lost turned out to have succeeded, and its version was adopted. */
   adopted?: boolean;
+  /** Where the zip was staged, for `s3-bucket`: `s3://bucket/key (uploaded)`. */
+  staged?: string;
   seconds: number;
 }
 

@@ -5,6 +5,7 @@
  */
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { InlineZip } from '../aws/inline-zip.js';
 import { enabledRegions, resolveRegions } from '../aws/regions.js';
@@ -12,12 +13,13 @@ import type { ResultRecord } from '../release/record.js';
 import { uploadSlots } from './budget.js';
 import { followUpRegions, type FollowUp } from './followup.js';
 import { verifiedLayer, versionDescription } from './layer.js';
-import type { Logger, PublishPlan, RegionOutcome } from './plan.js';
+import type { Logger, PublishPlan, RegionOutcome, UploadMethod, VerifiedLayer } from './plan.js';
 import { toResultRecord } from './result.js';
 import { publishAligned } from './padding.js';
 import { publishRegions } from './run.js';
 import type { PublishSettings } from './settings.js';
 import { loadZip, type SourceDeps } from './source.js';
+import { bucketFor, stageZip, stagingKey } from './staging.js';
 import { validateSsmPrefix } from './ssm.js';
 
 export interface PublishClients {
@@ -25,6 +27,7 @@ export interface PublishClients {
   publisher(region: string): LambdaClient;
   ec2(region: string): EC2Client;
   ssm(region: string): SSMClient;
+  s3(region: string): S3Client;
   useInlineZip(inline: InlineZip): void;
 }
 
@@ -69,6 +72,16 @@ export async function prepareLayer(settings: PublishSettings, deps: Pick<Publish
   return { loaded, layer, ...described };
 }
 
+function uploadMethod(settings: PublishSettings, layer: VerifiedLayer, regions: string[]): UploadMethod {
+  const template = settings.staging.s3Bucket;
+  if (!template) return { kind: 'inline' };
+  return {
+    kind: 's3',
+    buckets: Object.fromEntries(regions.map((r) => [r, bucketFor(template, r)])),
+    key: stagingKey(settings.staging.s3Prefix, layer.name, layer.sha256),
+  };
+}
+
 export async function publishLayer(settings: PublishSettings, deps: PublishDeps): Promise<PublishRun> {
   const { loaded, layer, marker, description } = await prepareLayer(settings, deps);
   deps.logger.info(
@@ -83,18 +96,27 @@ export async function publishLayer(settings: PublishSettings, deps: PublishDeps)
     partition: settings.regions.partition,
     regions,
     sharing: settings.sharing,
-    upload: { kind: 'inline' },
+    upload: uploadMethod(settings, layer, regions),
     skipUnchanged: settings.skipUnchanged,
     dryRun: settings.dryRun,
     maxParallel: settings.maxParallel,
   };
   const inline = new InlineZip(loaded.zip);
   deps.clients.useInlineZip(inline);
-  const slots = uploadSlots(loaded.zip.length, deps.rssBytes());
+  const { upload } = plan;
+  const slots = uploadSlots(loaded.zip.length, deps.rssBytes(), undefined, upload.kind === 'inline');
   const parallel = settings.maxParallel === 'auto' ? regions.length : Math.min(settings.maxParallel, regions.length);
   deps.logger.info(
     `${settings.dryRun ? 'Planning' : 'Publishing'} in ${regions.length} region(s), ${parallel} at once, up to ${slots} upload(s) in flight: ${regions.join(', ')}`,
   );
+  if (upload.kind === 's3') {
+    deps.logger.info(`The zip is staged in S3: s3://${settings.staging.s3Bucket}/${upload.key}`);
+  }
+  const zipBytes = { data: loaded.zip, sha256: layer.sha256, codeSha256: layer.codeSha256 };
+  const stage = (region: string) =>
+    upload.kind === 's3'
+      ? stageZip(deps.clients.s3(region), { bucket: upload.buckets[region], key: upload.key, region }, zipBytes)
+      : Promise.reject(new Error('no S3 staging planned'));
   const onRegionDone = (outcome: RegionOutcome) => deps.onRegionDone?.(outcome, plan);
   const fanOut = (p: PublishPlan) =>
     publishRegions(p, {
@@ -105,6 +127,7 @@ export async function publishLayer(settings: PublishSettings, deps: PublishDeps)
       backoffMs: deps.backoffMs,
       attempts: deps.publishAttempts,
       uploadSlots: slots,
+      stage,
       onRegionDone,
     });
   const mode = settings.alignVersions;

@@ -11,6 +11,7 @@ import type { PublishPlan, RegionOutcome } from './plan.js';
 import { publishOnce, type PublishCallDeps } from './publish-call.js';
 import { readPolicy, shareVersion, type Statements } from './share.js';
 import { grantLabel } from './sharing.js';
+import { describeStaged, type StagedZip } from './staging.js';
 import { step, StepError } from './step.js';
 import { getVersion, newestVersion, type StoredVersion, type VersionInfo } from './versions.js';
 
@@ -18,14 +19,19 @@ export interface RegionDeps extends Omit<PublishCallDeps, 'publisher' | 'lambda'
   clients: { lambda(region: string): LambdaClient; publisher(region: string): LambdaClient };
   /** What the request carries as Content.ZipFile: the shared body's placeholder (see src/aws/inline-zip.ts). */
   zipFile: Uint8Array;
+  /** For `s3-bucket`: puts the zip in the region's bucket (unless it is there) and says where. */
+  stage?(region: string): Promise<StagedZip>;
   now(): number;
 }
 
-export function publishRequest(plan: PublishPlan, zipFile: Uint8Array): PublishLayerVersionRequest {
+export function publishRequest(
+  plan: PublishPlan,
+  content: PublishLayerVersionRequest['Content'],
+): PublishLayerVersionRequest {
   const { layer } = plan;
   return {
     LayerName: layer.name,
-    Content: { ZipFile: zipFile },
+    Content: content,
     Description: plan.description,
     ...(layer.runtimes.length
       ? { CompatibleRuntimes: layer.runtimes as PublishLayerVersionRequest['CompatibleRuntimes'] }
@@ -76,6 +82,7 @@ export async function runRegion(plan: PublishPlan, region: string, deps: RegionD
   const seconds = () => Math.round((deps.now() - started) / 100) / 10;
   let previousVersion: number | undefined;
   let published: { arn: string; version: number; adopted: boolean } | undefined;
+  let stagedAt: string | undefined;
   try {
     const newest = await newestVersion(lambda, name);
     previousVersion = newest?.version;
@@ -113,7 +120,15 @@ export async function runRegion(plan: PublishPlan, region: string, deps: RegionD
         seconds: seconds(),
       };
     }
-    const request = publishRequest(plan, deps.zipFile);
+    let content: PublishLayerVersionRequest['Content'] = { ZipFile: deps.zipFile };
+    if (plan.upload.kind === 's3') {
+      if (!deps.stage) throw new Error('S3 staging was planned without a stage() dependency');
+      const stage = deps.stage;
+      const staged = await deps.uploadSlot(() => stage(region));
+      content = { S3Bucket: staged.bucket, S3Key: staged.key };
+      stagedAt = describeStaged(staged);
+    }
+    const request = publishRequest(plan, content);
     const version = await step('PublishLayerVersion', () =>
       publishOnce(
         request,
@@ -131,7 +146,8 @@ export async function runRegion(plan: PublishPlan, region: string, deps: RegionD
       current: version.adopted ? undefined : [],
       dryRun: false,
     });
-    return { region, status: 'published', ...published, ...shared, previousVersion, seconds: seconds() };
+    const staged = stagedAt ? { staged: stagedAt } : {};
+    return { region, status: 'published', ...published, ...shared, ...staged, previousVersion, seconds: seconds() };
   } catch (err) {
     return {
       region,

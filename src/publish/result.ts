@@ -48,7 +48,8 @@ export function progressLine(o: RegionOutcome, dryRun: boolean): string {
   const adopted = o.adopted ? ' (adopted after a lost answer)' : '';
   const added = o.added.length ? `, ${dryRun ? 'would share with' : 'shared with'} ${o.added.join(', ')}` : '';
   const error = o.error ? `: ${o.error}` : '';
-  return `${head}${version}${adopted} (${o.seconds.toFixed(1)} s)${added}${error}`;
+  const staged = o.staged ? `, zip from ${o.staged}` : '';
+  return `${head}${version}${adopted} (${o.seconds.toFixed(1)} s)${staged}${added}${error}`;
 }
 
 /** Error text from AWS goes into an HTML table cell: nothing in it may read as markup. */

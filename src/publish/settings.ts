@@ -9,6 +9,7 @@ import { checkVersion } from '../layer/version.js';
 import { FAIL_ON, type FailOn } from '../release/outputs.js';
 import { parseGrants, type Grant } from './sharing.js';
 import { validateSsmPrefix } from './ssm.js';
+import { checkBucketTemplate, checkKeyPrefix } from './staging.js';
 import { parseRegionSelection, type RegionSelection } from '../aws/regions.js';
 
 /** Every input of publish/action.yml (SPEC "publish"), in one place for the action and the tests. */
@@ -71,7 +72,7 @@ export interface PublishSettings {
   githubToken?: string;
   /** `release` as given (auto, true, false, or a tag); src/release/settings.ts releaseTarget reads it. */
   release: string;
-  /** Seams for features scheduled separately: checked to be off today (see checkNotYetSupported). */
+  /** `s3-bucket` (checked, with its `{region}` placeholder) and `s3-prefix` (ending in '/'). */
   staging: { s3Bucket?: string; s3Prefix: string };
   alignVersions: 'off' | 'strict' | 'pad';
   keepVersions: number;
@@ -83,6 +84,7 @@ export interface PublishSettings {
 
 export const DEFAULT_ROLE_SESSION_NAME = 'lambda-layer-release';
 export const DEFAULT_AUDIENCE = 'sts.amazonaws.com';
+export const DEFAULT_S3_PREFIX = 'lambda-layers/';
 const MAX_PARALLEL_LIMIT = 256;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
@@ -208,10 +210,12 @@ export function parsePublishSettings(raw: RawPublishInputs, envRegion?: string):
   const name = text(raw, 'name');
   if (name) checkName(name);
   const source = parseSource(raw);
+  const regions = parseRegionSelection(raw.regions ?? '', raw['exclude-regions'] ?? '', envRegion);
+  const s3Bucket = checkBucketTemplate(text(raw, 's3-bucket'), regions);
   const settings: PublishSettings = {
     ...(name ? { name } : {}),
     source,
-    regions: parseRegionSelection(raw.regions ?? '', raw['exclude-regions'] ?? '', envRegion),
+    regions,
     overrides: parseOverrides(raw, warnings),
     sharing: parseGrants(raw['share-with'] ?? ''),
     credentials: parseCredentials(raw),
@@ -222,8 +226,8 @@ export function parsePublishSettings(raw: RawPublishInputs, envRegion?: string):
     ...(text(raw, 'github-token') ? { githubToken: text(raw, 'github-token') } : {}),
     release: text(raw, 'release') || 'auto',
     staging: {
-      ...(text(raw, 's3-bucket') ? { s3Bucket: text(raw, 's3-bucket') } : {}),
-      s3Prefix: text(raw, 's3-prefix') || 'lambda-layers/',
+      ...(s3Bucket ? { s3Bucket } : {}),
+      s3Prefix: checkKeyPrefix(text(raw, 's3-prefix') || DEFAULT_S3_PREFIX),
     },
     alignVersions: choice(raw, 'align-versions', ['off', 'strict', 'pad'] as const, 'off'),
     keepVersions: wholeNumber(raw, 'keep-versions', 0, 0, 10_000),
@@ -233,19 +237,5 @@ export function parsePublishSettings(raw: RawPublishInputs, envRegion?: string):
   if (!settings.name && source.kind === 'artifact' && !source.artifactName) {
     throw new ConfigurationError("Input 'name' is required unless 'artifact-name' names the build artifact.");
   }
-  checkNotYetSupported(settings);
   return settings;
-}
-
-/**
- * Inputs of the SPEC whose features are scheduled but not built: refused rather than silently ignored, so that a
- * workflow never believes it got staging, alignment or retention that did not happen.
- */
-export function checkNotYetSupported(settings: PublishSettings): void {
-  const refuse = (input: string, what: string) => {
-    throw new ConfigurationError(
-      `Input '${input}' is not supported yet by this version of lambda-layer-release (${what}); remove it.`,
-    );
-  };
-  if (settings.staging.s3Bucket) refuse('s3-bucket', 'S3 staging; zips up to 50 MB upload directly');
 }
