@@ -7,7 +7,8 @@
  *   4. job "publish": the publish bundle, a separate process that shares nothing with the first but the artifact
  *      service, downloads and verifies it, publishes to 6 regions, shares it publicly and writes the ARN table
  *      into the release;
- *   5. the outputs and the release body are printed, the services stopped.
+ *   5. the publish job runs again and reuses every region (nothing is published twice);
+ *   6. the outputs and the release body are printed, the services stopped.
  */
 import { getOctokit } from '@actions/github';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -96,18 +97,22 @@ try {
   check('build', build);
 
   say(bold('\njob 2: publish (a separate process; only the artifact service connects the two jobs)'));
-  const publish = await runAction(
-    'publish',
-    {
-      name: 'hello-layer',
-      regions: REGIONS.join(','),
-      'share-with': 'public',
-      'github-token': env.GITHUB_TOKEN,
-    },
-    jobEnv(2),
-  );
+  const publishInputs = {
+    name: 'hello-layer',
+    regions: REGIONS.join(','),
+    'share-with': 'public',
+    'github-token': env.GITHUB_TOKEN,
+  };
+  const publish = await runAction('publish', publishInputs, jobEnv(2));
   printLog('publish', publish);
   check('publish', publish);
+
+  say(bold('\njob 2, re-run: the same publish again publishes nothing'));
+  const rerun = await runAction('publish', publishInputs, jobEnv(3));
+  check('publish (re-run)', rerun);
+  const unchanged = JSON.parse(rerun.outputs['unchanged-regions'] ?? '[]') as string[];
+  say(`  unchanged-regions = ${JSON.stringify(unchanged)}`);
+  if (unchanged.length !== REGIONS.length) throw new Error('the re-run published again instead of reusing');
 
   say(bold('\noutputs of publish'));
   for (const [name, value] of Object.entries(publish.outputs)) say(`  ${name} = ${value}`);
