@@ -63,7 +63,7 @@ describe('mergeRecords', () => {
 describe('leg artifacts', () => {
   const token = (scp: string) => ['e30', Buffer.from(JSON.stringify({ scp })).toString('base64url'), 'sig'].join('.');
 
-  test('the runtime token job id tells legs apart; without a token the regions and identity do', () => {
+  test('the runtime token job id, the regions and the identity tell legs apart', () => {
     expect(runtimeJobId(token('Actions.ExampleScope Actions.Results:run-1:job-7'))).toBe('job-7');
     expect(runtimeJobId('garbage')).toBeUndefined();
     const a = legId({ GITHUB_JOB: 'publish', ACTIONS_RUNTIME_TOKEN: token('Actions.Results:r:1') }, ['us-east-1']);
@@ -72,6 +72,10 @@ describe('leg artifacts', () => {
     expect(a).toMatch(/^publish-[0-9a-f]{10}$/);
     expect(legId({ GITHUB_JOB: 'p' }, ['b', 'a'])).toBe(legId({ GITHUB_JOB: 'p' }, ['a', 'b']));
     expect(legId({ GITHUB_JOB: 'p' }, ['a'], 'role-1')).not.toBe(legId({ GITHUB_JOB: 'p' }, ['a'], 'role-2'));
+    // Two publish steps in one job (say, two partitions) keep two records.
+    const job = { GITHUB_JOB: 'publish', ACTIONS_RUNTIME_TOKEN: token('Actions.Results:r:1') };
+    expect(legId(job, ['us-east-1'])).not.toBe(legId(job, ['cn-north-1']));
+    expect(legId(job, ['us-east-1', 'eu-west-1'])).toBe(legId(job, ['eu-west-1', 'us-east-1']));
   });
 
   test('the prefix of one layer never matches another layer whose name extends it', () => {

@@ -212,6 +212,18 @@ describe('report', () => {
     expect(result.errors[0]).toContain("The matrix legs of 'otel' published different builds: sha256");
   });
 
+  test('a step that runs again in the same job replaces its own record; another step of that job keeps its own', async () => {
+    const run = RUN + 4;
+    await uploadLeg(leg({ 'us-east-1': denied }, '2026-01-01T00:00:00Z'), run, 41);
+    await uploadLeg(leg({ 'us-east-1': ok('us-east-1', 4) }, '2026-01-01T00:01:00Z'), run, 41);
+    await uploadLeg(leg({ 'eu-west-1': ok('eu-west-1', 2) }, '2026-01-01T00:02:00Z'), run, 41);
+    const result = await report({ name: 'otel', release: 'false' }, reportEnv(run));
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.outputs.versions)).toEqual({ 'eu-west-1': 2, 'us-east-1': 4 });
+    const { data } = await octokit.rest.actions.listWorkflowRunArtifacts({ owner, repo, run_id: run });
+    expect(data.artifacts.map((a) => a.name).filter((n) => n.startsWith('lambda-layer-result-otel.'))).toHaveLength(2);
+  });
+
   test('a run without legs says what to check', async () => {
     const result = await report({ name: 'otel' }, reportEnv(RUN + 3));
     expect(result.code).toBe(1);

@@ -36,13 +36,14 @@ export function runtimeJobId(token: string | undefined): string | undefined {
 }
 
 /**
- * `<job>-<hash>`: stable for one leg, different between the legs of a matrix. `identity` (the role or account a leg
- * publishes with) separates legs that publish the same regions to different accounts when no token is there.
+ * `<job>-<hash>`: stable for one publish step, different between the legs of a matrix (the job id differs) and
+ * between two publish steps of one job that cover other regions or another identity (the role or account a leg
+ * publishes with), so neither overwrites the other's record. The same step run twice replaces its own record.
  */
 export function legId(env: LegEnv, regions: string[], identity = ''): string {
   const job = (env.GITHUB_JOB ?? 'job').replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60) || 'job';
-  const jobId = runtimeJobId(env.ACTIONS_RUNTIME_TOKEN);
-  const key = jobId ? `job:${jobId}` : `regions:${[...regions].sort().join(',')}|identity:${identity}`;
+  const jobId = runtimeJobId(env.ACTIONS_RUNTIME_TOKEN) ?? '';
+  const key = `job:${jobId}|regions:${[...regions].sort().join(',')}|identity:${identity}`;
   return `${job}-${createHash('sha256').update(key).digest('hex').slice(0, 10)}`;
 }
 
@@ -67,7 +68,7 @@ export interface UploadLegOptions {
   retentionDays?: number;
 }
 
-/** Uploads a publish leg's record for `report`; replaces the leg's own earlier upload where the store can delete. */
+/** Uploads a publish leg's record for `report`; replaces the step's own earlier upload where the store can delete. */
 export async function uploadLegRecord(
   store: ArtifactStore,
   record: ResultRecord,
@@ -77,8 +78,15 @@ export async function uploadLegRecord(
   await mkdir(options.directory, { recursive: true });
   const file = path.join(options.directory, recordFile(record.name));
   await writeFile(file, serializeRecord(record));
-  if (store.delete && (await store.find(name))) await store.delete(name);
-  return store.upload(name, [file], options.directory, { retentionDays: options.retentionDays });
+  const upload = () => store.upload(name, [file], options.directory, { retentionDays: options.retentionDays });
+  try {
+    return await upload();
+  } catch (err) {
+    // Names are unique per run: the same step ran before in this job. Replace its record (one look-up, only then).
+    if (!store.delete || !(await store.find(name))) throw err;
+    await store.delete(name);
+    return upload();
+  }
 }
 
 export interface LegRecords {
