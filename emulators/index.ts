@@ -1,11 +1,14 @@
 import { AwsContext, createAwsComponent, type AwsOptions } from './aws/index.js';
 import type { FaultSettings } from './faults.js';
+import type { ServiceName } from './http.js';
 import { createGitHubComponent, type GitHubOptions } from './github/index.js';
 import { EmulatorServer } from './server.js';
 
 export interface EmulatorOptions {
   port?: number;
   latencyMs?: number;
+  /** Services the latency applies to; all of them when absent. */
+  latencyServices?: ServiceName[];
   faults?: Partial<FaultSettings>;
   aws?: AwsOptions;
   github?: GitHubOptions;
@@ -27,7 +30,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const components = [createAwsComponent(options.aws, aws), createGitHubComponent(options.github)];
   const server = new EmulatorServer(
     components.flatMap((c) => c.services),
-    { latencyMs: options.latencyMs, faults: options.faults },
+    { latencyMs: options.latencyMs, latencyServices: options.latencyServices, faults: options.faults },
   );
   for (const component of components) if (component.control) server.addControl(component.control);
   const url = await server.listen(options.port ?? 0);

@@ -4,7 +4,8 @@ import { SERVICES, type ServiceName } from './http.js';
 import { startEmulator } from './index.js';
 
 const USAGE =
-  'npm run emulate -- [--port N] [--latency-ms N] [--fault-rate F] [--faults 429,500,reset,drop-after-commit] ' +
+  `npm run emulate -- [--port N] [--latency-ms N] [--latency-services ${SERVICES.join(',')}] ` +
+  '[--fault-rate F] [--faults 429,500,reset,drop-after-commit] ' +
   `[--seed S] [--fault-services ${SERVICES.join(',')}] [--not-enabled REGION,...] [--denied REGION,...] ` +
   '[--retry-after S]';
 
@@ -33,6 +34,7 @@ const { values } = (() => {
       options: {
         port: { type: 'string' },
         'latency-ms': { type: 'string' },
+        'latency-services': { type: 'string' },
         'fault-rate': { type: 'string' },
         faults: { type: 'string' },
         seed: { type: 'string' },
@@ -56,10 +58,15 @@ if (values.help) {
 
 const rate = number('fault-rate', values['fault-rate'], 0);
 if (rate > 1) fail(`--fault-rate is a probability between 0 and 1, got '${values['fault-rate']}'.`);
-const services = list(values['fault-services']);
-for (const s of services) {
-  if (!(SERVICES as readonly string[]).includes(s)) fail(`Unknown service '${s}' in --fault-services.`);
+function serviceList(flag: 'fault-services' | 'latency-services'): ServiceName[] | undefined {
+  const names = list(values[flag]);
+  for (const s of names) {
+    if (!(SERVICES as readonly string[]).includes(s)) fail(`Unknown service '${s}' in --${flag}.`);
+  }
+  return names.length ? (names as ServiceName[]) : undefined;
 }
+const services = serviceList('fault-services');
+const latencyServices = serviceList('latency-services');
 let kinds;
 try {
   kinds = values.faults ? parseFaultKinds(values.faults) : undefined;
@@ -70,11 +77,12 @@ try {
 const emulator = await startEmulator({
   port: number('port', values.port, 0),
   latencyMs: number('latency-ms', values['latency-ms'], 0),
+  latencyServices,
   faults: {
     rate,
     ...(kinds ? { kinds } : {}),
     seed: values.seed ?? '1',
-    services: services.length ? (services as ServiceName[]) : undefined,
+    services,
     retryAfterSeconds: number('retry-after', values['retry-after'], 1),
   },
   aws: { notEnabled: list(values['not-enabled']), denied: list(values.denied) },

@@ -19,12 +19,15 @@ export interface RequestLogEntry {
 export interface ServerOptions {
   port?: number;
   latencyMs?: number;
+  /** Services the latency applies to; undefined means all of them. */
+  latencyServices?: ServiceName[];
   faults?: Partial<FaultSettings>;
 }
 
 /** Settings that tests may change while the server runs (POST /__emulator/config). */
 export interface RuntimeConfig {
   latencyMs: number;
+  latencyServices?: ServiceName[];
   faults: FaultSettings;
 }
 
@@ -44,6 +47,7 @@ export class EmulatorServer {
   readonly log: RequestLogEntry[] = [];
   readonly faultPlan: FaultPlan;
   latencyMs: number;
+  latencyServices?: ServiceName[];
   private seq = 0;
   private readonly server: http.Server;
   private readonly sockets = new Set<import('node:net').Socket>();
@@ -55,6 +59,7 @@ export class EmulatorServer {
     options: ServerOptions = {},
   ) {
     this.latencyMs = options.latencyMs ?? 0;
+    this.latencyServices = options.latencyServices;
     this.faultPlan = new FaultPlan({
       rate: 0,
       kinds: ['429', '500', 'reset', 'drop-after-commit'],
@@ -139,7 +144,9 @@ export class EmulatorServer {
       status: 0,
     };
     this.log.push(entry);
-    if (this.latencyMs > 0) await sleep(this.latencyMs);
+    if (this.latencyMs > 0 && (!this.latencyServices || (service && this.latencyServices.includes(service.name)))) {
+      await sleep(this.latencyMs);
+    }
     if (!service) {
       entry.status = 404;
       await this.respond(
@@ -182,16 +189,20 @@ export class EmulatorServer {
       this.log.length = 0;
       return json(204, {});
     }
-    if (path === 'config' && req.method === 'GET') {
-      return json(200, { latencyMs: this.latencyMs, faults: this.faultPlan.settings });
-    }
+    const config = () => ({
+      latencyMs: this.latencyMs,
+      latencyServices: this.latencyServices,
+      faults: this.faultPlan.settings,
+    });
+    if (path === 'config' && req.method === 'GET') return json(200, config());
     if (path === 'config' && req.method === 'POST') {
       const patch = JSON.parse(req.body.toString('utf8') || '{}') as Partial<RuntimeConfig> & {
         faults?: Partial<FaultSettings>;
       };
       if (typeof patch.latencyMs === 'number') this.latencyMs = patch.latencyMs;
+      if ('latencyServices' in patch) this.latencyServices = patch.latencyServices ?? undefined;
       if (patch.faults) this.faultPlan.reset(patch.faults);
-      return json(200, { latencyMs: this.latencyMs, faults: this.faultPlan.settings });
+      return json(200, config());
     }
     for (const handler of this.controlHandlers) {
       const response = await handler(path, req);

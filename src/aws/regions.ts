@@ -2,7 +2,7 @@
  * The `regions` and `exclude-regions` inputs: names checked against the SDK's partitions before anything is sent,
  * `all` expanded from the partition's Lambda regions, `all-enabled` from what the account says it has enabled.
  */
-import { DescribeRegionsCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import type { EC2Client } from '@aws-sdk/client-ec2';
 import { ConfigurationError } from '../errors.js';
 import { describeAwsError } from './errors.js';
 import { homeRegion, lambdaRegions, partitionOf, type Partition } from './partitions.js';
@@ -66,9 +66,10 @@ export function parseRegionSelection(regions: string, exclude: string, envRegion
 }
 
 /** The regions enabled for the account (EC2 DescribeRegions lists only those unless asked for all). */
-export async function enabledRegions(ec2: EC2Client): Promise<Set<string>> {
+export async function enabledRegions(ec2: EC2Client | Promise<EC2Client>): Promise<Set<string>> {
   try {
-    const answer = await ec2.send(new DescribeRegionsCommand({ AllRegions: false }));
+    const { DescribeRegionsCommand } = await import('@aws-sdk/client-ec2');
+    const answer = await (await ec2).send(new DescribeRegionsCommand({ AllRegions: false }));
     return new Set((answer.Regions ?? []).map((r) => r.RegionName ?? '').filter(Boolean));
   } catch (err) {
     throw new ConfigurationError(

@@ -25,7 +25,7 @@ import { validateSsmPrefix } from './ssm.js';
 export interface PublishClients {
   lambda(region: string): LambdaClient;
   publisher(region: string): LambdaClient;
-  ec2(region: string): EC2Client;
+  ec2(region: string): EC2Client | Promise<EC2Client>;
   ssm(region: string): SSMClient;
   s3(region: string): S3Client;
   useInlineZip(inline: InlineZip): void;
