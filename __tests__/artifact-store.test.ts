@@ -11,7 +11,7 @@ import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import { LocalArtifactStore } from '../src/artifact/local.js';
 import type { ArtifactStore } from '../src/artifact/store.js';
 import { ConfigurationError } from '../src/errors.js';
-import { build, makeTree, tempDir } from './layer-support.js';
+import { build, makeTree, tempDir } from '../__fixtures__/layer-support.js';
 
 type GitHubModule = typeof import('../src/artifact/github.js');
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { classifyAwsError, describeAwsError, retryAfterMs } from '../src/aws/errors.js';
-import { awsError, networkError } from './publish-support.js';
+import { awsError, networkError } from '../__fixtures__/publish-support.js';
 
 describe('classifyAwsError', () => {
   test.each([

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import { AwsClients } from '../src/aws/clients.js';
 import { InlineZip } from '../src/aws/inline-zip.js';
-import { makeZip } from './emulator-support.js';
+import { makeZip } from '../__fixtures__/emulator-support.js';
 
 const credentials = { accessKeyId: 'AKIAEMULATORTEST0000', secretAccessKey: 'dummy' };
 let capture: http.Server;

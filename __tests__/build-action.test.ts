@@ -10,7 +10,7 @@ import path from 'node:path';
 import { runAction } from '../__fixtures__/action.js';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import { BuildOutputs } from '../src/action/build.js';
-import { makeTree, tempDir } from './layer-support.js';
+import { makeTree, tempDir } from '../__fixtures__/layer-support.js';
 
 let emu: RunningEmulator;
 let workspace: string;

@@ -12,7 +12,7 @@ import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import { describe, expect, test } from '@jest/globals';
 import { startEmulator } from '../emulators/index.js';
 import type { RequestLogEntry } from '../emulators/server.js';
-import { makeZip, useEnv } from './emulator-support.js';
+import { makeZip, useEnv } from '../__fixtures__/emulator-support.js';
 
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2', 'sa-east-1'];
 const ZIP = makeZip({ 'python/seeded.py': 'S = 1\n' });

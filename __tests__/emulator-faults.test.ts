@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/gl
 import { FaultPlan, type FaultKind, type FaultSettings } from '../emulators/faults.js';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import type { ServiceName } from '../emulators/http.js';
-import { control, makeZip, rawAws, useEnv } from './emulator-support.js';
+import { control, makeZip, rawAws, useEnv } from '../__fixtures__/emulator-support.js';
 
 let emulator: RunningEmulator;
 let restoreEnv: () => void;

@@ -1,7 +1,7 @@
 import { startEmulator } from '../emulators/index.js';
-import { describeLambdaContract } from './emulator-contract-run.js';
-import { NOT_ENABLED } from './emulator-contract.js';
-import { awsCliMissing } from './emulator-support.js';
+import { describeLambdaContract } from '../__fixtures__/emulator-contract-run.js';
+import { NOT_ENABLED } from '../__fixtures__/emulator-contract.js';
+import { awsCliMissing } from '../__fixtures__/emulator-support.js';
 
 describeLambdaContract('emulator', awsCliMissing(), async () => {
   const emulator = await startEmulator({ aws: { notEnabled: NOT_ENABLED } });

@@ -1,4 +1,4 @@
-import { describeLambdaContract } from './emulator-contract-run.js';
-import { awsCliMissing, motoMissing, startMoto } from './emulator-support.js';
+import { describeLambdaContract } from '../__fixtures__/emulator-contract-run.js';
+import { awsCliMissing, motoMissing, startMoto } from '../__fixtures__/emulator-support.js';
 
 describeLambdaContract('moto', awsCliMissing() ?? motoMissing(), startMoto);

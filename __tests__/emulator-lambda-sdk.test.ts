@@ -8,7 +8,7 @@ import {
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
-import { makeZip, rawAws, useEnv } from './emulator-support.js';
+import { makeZip, rawAws, useEnv } from '../__fixtures__/emulator-support.js';
 
 const ZIP = makeZip({ 'nodejs/node_modules/sdk-test/index.js': 'module.exports = 1;\n' });
 let emulator: RunningEmulator;

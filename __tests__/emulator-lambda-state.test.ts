@@ -14,7 +14,7 @@ import {
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
-import { control, makeZip, useEnv } from './emulator-support.js';
+import { control, makeZip, useEnv } from '../__fixtures__/emulator-support.js';
 
 const ZIP = makeZip({ 'python/state_test.py': 'X = 2\n' });
 let emulator: RunningEmulator;

@@ -21,7 +21,7 @@ import {
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { Readable } from 'node:stream';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
-import { useEnv } from './emulator-support.js';
+import { useEnv } from '../__fixtures__/emulator-support.js';
 
 let emulator: RunningEmulator;
 let restoreEnv: () => void;

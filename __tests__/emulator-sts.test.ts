@@ -9,7 +9,7 @@ import { fromTemporaryCredentials, fromWebToken } from '@aws-sdk/credential-prov
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
-import { makeZip, useEnv } from './emulator-support.js';
+import { makeZip, useEnv } from '../__fixtures__/emulator-support.js';
 
 const CONSUMER = '210987654321';
 const ROLE = `arn:aws:iam::${CONSUMER}:role/layer-consumer`;

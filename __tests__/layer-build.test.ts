@@ -5,7 +5,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigurationError } from '../src/errors.js';
 import { parseManifest, MANIFEST_FILE } from '../src/layer/manifest.js';
-import { build, makeTree, pythonEntries, tempDir } from './layer-support.js';
+import { build, makeTree, pythonEntries, tempDir } from '../__fixtures__/layer-support.js';
 
 /** Writes a zip with Python's zipfile: an independent writer that lets a test put anything in the names. */
 function pythonZip(zipPath: string, entries: { name: string; data?: string; mode?: number; method?: string }[]): void {

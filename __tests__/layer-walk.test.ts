@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { ConfigurationError } from '../src/errors.js';
 import { excludeMatcher, walkTree, DEFAULT_EXCLUDE } from '../src/layer/walk.js';
-import { makeTree, tempDir, type Node } from './layer-support.js';
+import { makeTree, tempDir, type Node } from '../__fixtures__/layer-support.js';
 
 async function paths(tree: Record<string, Node>, exclude = DEFAULT_EXCLUDE): Promise<string[]> {
   const root = await makeTree(path.join(await tempDir(), 'src'), tree);

@@ -4,7 +4,7 @@ import { chown, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeZip, type ZipSource } from '../src/layer/zip.js';
 import { dosTime } from '../src/layer/zip-format.js';
-import { build, makeTree, pythonEntries, tempDir, unzipTest, type Node } from './layer-support.js';
+import { build, makeTree, pythonEntries, tempDir, unzipTest, type Node } from '../__fixtures__/layer-support.js';
 
 const text = (n: number) => Array.from({ length: n }, (_, i) => `line ${i} of a compressible file\n`).join('');
 

@@ -10,8 +10,8 @@ import path from 'node:path';
 import { runAction } from '../__fixtures__/action.js';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import { isPadding } from '../src/publish/align.js';
-import { makeZip, motoMissing, startMoto, type Moto } from './emulator-support.js';
-import { lambdaClient, publishVersion } from './release-support.js';
+import { makeZip, motoMissing, startMoto, type Moto } from '../__fixtures__/emulator-support.js';
+import { lambdaClient, publishVersion } from '../__fixtures__/release-support.js';
 
 /** Region -> versions published before the test, and where the counter really is (deleted versions on top). */
 const HISTORY: Record<string, { versions: number; next?: number }> = {

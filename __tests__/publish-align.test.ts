@@ -24,7 +24,7 @@ import {
 } from '../src/publish/align.js';
 import { publishAligned } from '../src/publish/padding.js';
 import type { PublishPlan, RegionOutcome } from '../src/publish/plan.js';
-import { plan } from './publish-support.js';
+import { plan } from '../__fixtures__/publish-support.js';
 
 const s = (region: string, newest: number, reusable?: number): RegionState => ({ region, newest, reusable });
 

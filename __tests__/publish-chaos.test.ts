@@ -14,7 +14,7 @@ import { lambdaRegions } from '../src/aws/partitions.js';
 import { parseMarker } from '../src/publish/marker.js';
 import { publishLayer } from '../src/publish/publish.js';
 import { parsePublishSettings } from '../src/publish/settings.js';
-import { makeZip } from './emulator-support.js';
+import { makeZip } from '../__fixtures__/emulator-support.js';
 
 const REGIONS = lambdaRegions('aws').slice(0, 16);
 const RUNS = 30;

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { runAction } from '../__fixtures__/action.js';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
-import { makeZip } from './emulator-support.js';
+import { makeZip } from '../__fixtures__/emulator-support.js';
 
 let emu: RunningEmulator;
 let ws: string;

@@ -13,7 +13,7 @@ import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import { parseLayerVersionArn } from '../src/aws/arn.js';
 import { lambdaRegions } from '../src/aws/partitions.js';
 import type { ResultRecord } from '../src/release/record.js';
-import { motoMissing, startMoto, type Moto } from './emulator-support.js';
+import { motoMissing, startMoto, type Moto } from '../__fixtures__/emulator-support.js';
 
 const REGIONS = lambdaRegions('aws').slice(0, 16);
 const SHARE = 'public 111122223333 o-abcdefghij';

@@ -1,7 +1,7 @@
 /** The per-region chain on an in-memory Lambda (aws-sdk-client-mock): reuse, safe publish, sharing, verification. */
 import { describe, expect, test } from '@jest/globals';
 import { runRegion } from '../src/publish/region.js';
-import { awsError, FakeRegion, layer, networkError, plan, regionDeps } from './publish-support.js';
+import { awsError, FakeRegion, layer, networkError, plan, regionDeps } from '../__fixtures__/publish-support.js';
 
 const us = () => new FakeRegion('us-east-1');
 const ourDescription = plan().description;

@@ -18,9 +18,9 @@ import path from 'node:path';
 import { runAction } from '../__fixtures__/action.js';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import { applyRetention, planRetention, type ListedVersion } from '../src/publish/retention.js';
-import { makeZip, motoMissing, startMoto, type Moto } from './emulator-support.js';
-import { awsError } from './publish-support.js';
-import { lambdaClient, publishVersion, ssmClient } from './release-support.js';
+import { makeZip, motoMissing, startMoto, type Moto } from '../__fixtures__/emulator-support.js';
+import { awsError } from '../__fixtures__/publish-support.js';
+import { lambdaClient, publishVersion, ssmClient } from '../__fixtures__/release-support.js';
 
 const v = (version: number, marked = true): ListedVersion => ({ version, marked });
 

@@ -11,7 +11,7 @@ import { runAction } from '../__fixtures__/action.js';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import { mintRuntimeToken } from '../emulators/github/index.js';
 import { GitHubArtifactStore } from '../src/artifact/github.js';
-import { makeZip } from './emulator-support.js';
+import { makeZip } from '../__fixtures__/emulator-support.js';
 
 let emu: RunningEmulator;
 let ws: string;

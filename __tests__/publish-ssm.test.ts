@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runAction, type ActionRun } from '../__fixtures__/action.js';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
-import { makeZip, motoMissing, startMoto, type Moto } from './emulator-support.js';
-import { ssmClient } from './release-support.js';
+import { makeZip, motoMissing, startMoto, type Moto } from '../__fixtures__/emulator-support.js';
+import { ssmClient } from '../__fixtures__/release-support.js';
 
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-south-1'];
 let emu: RunningEmulator;

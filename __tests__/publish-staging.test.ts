@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runAction, type ActionRun } from '../__fixtures__/action.js';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
-import { DUMMY_ENV, makeZip, motoMissing, startMoto, type Moto } from './emulator-support.js';
+import { DUMMY_ENV, makeZip, motoMissing, startMoto, type Moto } from '../__fixtures__/emulator-support.js';
 
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
 const MiB = 1024 * 1024;

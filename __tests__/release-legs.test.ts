@@ -6,7 +6,7 @@ import { LocalArtifactStore } from '../src/artifact/local.js';
 import { collectLegRecords, legArtifactPrefix, uploadLegRecord } from '../src/release/legs.js';
 import type { ResultRecord } from '../src/release/record.js';
 import { mergeLegs } from '../src/release/report.js';
-import { tempDir } from './emulator-support.js';
+import { tempDir } from '../__fixtures__/emulator-support.js';
 
 const record = (regions: ResultRecord['regions'], name = 'otel'): ResultRecord => ({
   schema: 1,

@@ -7,7 +7,7 @@ import { runAction } from '../__fixtures__/action.js';
 import { listAwsCandidates } from '../src/resolve/aws.js';
 import { parseRange } from '../src/resolve/range.js';
 import { NoMatchError, resolveFromCandidates } from '../src/resolve/resolve.js';
-import { awsBackends, lambdaClient, publishVersion, type AwsBackend } from './release-support.js';
+import { awsBackends, lambdaClient, publishVersion, type AwsBackend } from '../__fixtures__/release-support.js';
 
 /** Published oldest first. ap-south-1 has 50 versions after its 1.4.2, so 1.4.2 is only on the second page. */
 const HISTORY: Record<string, string[]> = {

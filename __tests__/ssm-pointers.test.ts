@@ -12,7 +12,7 @@ import {
   publishVersion,
   ssmClient,
   type AwsBackend,
-} from './release-support.js';
+} from '../__fixtures__/release-support.js';
 
 const REGIONS = ['us-east-1', 'eu-west-1'];
 

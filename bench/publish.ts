@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { makeZip } from '../__tests__/emulator-support.js';
+import { makeZip } from '../__fixtures__/emulator-support.js';
 import type { ServiceName } from '../emulators/http.js';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import { lambdaRegions } from '../src/aws/partitions.js';
