@@ -5,6 +5,7 @@ import * as core from '@actions/core';
 import os from 'node:os';
 import path from 'node:path';
 import { artifactStoreAvailable, artifactStoreFromEnv } from '../artifact/index.js';
+import { uploadReplacing } from '../artifact/replace.js';
 import type { ArtifactStore, StoredArtifact } from '../artifact/store.js';
 import { ConfigurationError } from '../errors.js';
 import { buildLayer, type LayerBuild, type LayerBuildSettings } from '../layer/build.js';
@@ -126,8 +127,9 @@ export async function runBuild(store?: ArtifactStore): Promise<void> {
   if (settings.upload) {
     const target = store ?? artifactStoreFromEnv();
     artifact = await core.group(`Upload artifact ${settings.artifactName}`, () =>
-      target.upload(settings.artifactName, [layer.zipPath, layer.manifestPath], path.dirname(layer.zipPath), {
+      uploadReplacing(target, settings.artifactName, [layer.zipPath, layer.manifestPath], path.dirname(layer.zipPath), {
         retentionDays: settings.retentionDays,
+        info: (m) => core.info(m),
       }),
     );
     core.info(`Artifact ${artifact.name} (id ${artifact.id}) holds ${path.basename(layer.zipPath)} and its manifest.`);

@@ -41,8 +41,9 @@ export function getChoice<T extends string>(name: string, choices: readonly T[],
 export function getInteger(name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const value = getString(name);
   if (value === '') return fallback;
+  // Digits only: Number() would also take '1e2', '0x10' or '5.0', which nobody means as a count of days.
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) {
+  if (!/^\d+$/.test(value) || n < min || n > max) {
     throw new ConfigurationError(`Input '${name}' must be a whole number from ${min} to ${max}, got '${value}'.`);
   }
   return n;

@@ -68,8 +68,10 @@ export async function buildLayer(
   const source = path.resolve(settings.path);
   const kind = await sourceKind(source);
   const outputDir = path.resolve(settings.outputDir);
-  if (!path.relative(outputDir, source).startsWith('..')) {
-    throw new Error(`The output folder ${outputDir} must not hold the layer's source ${source}: it is emptied first.`);
+  if (isInside(source, outputDir)) {
+    throw new ConfigurationError(
+      `Input 'path': ${source} is inside ${outputDir}, where the build writes its zip (emptied first); copy it elsewhere or give the folder it was built from.`,
+    );
   }
   const zipFile = `${settings.name}-${settings.version}.zip`;
   const zipPath = path.join(outputDir, zipFile);
@@ -129,6 +131,12 @@ export async function buildLayer(
   await writeFile(manifestPath, formatManifest(manifest));
   const folders = largestFolders(content.entries);
   return { zipPath, manifestPath, manifest, layout, ready: kind === 'zip', folders, warnings };
+}
+
+/** Whether `target` is `folder` or below it. */
+function isInside(target: string, folder: string): boolean {
+  const rel = path.relative(folder, target);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }
 
 /** The output folder holds only this build's files, so the artifact upload takes nothing stale. */

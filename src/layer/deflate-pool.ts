@@ -57,10 +57,17 @@ parentPort.on('message', (batch) => {
     const results = batch.map(deflate);
     parentPort.postMessage({ results }, results.map((r) => r.data.buffer));
   } catch (error) {
-    parentPort.postMessage({ error: error.message });
+    parentPort.postMessage({ error: error.message, code: error.code, path: error.path });
   }
 });
 `;
+
+interface WorkerMessage {
+  results?: DeflateResult[];
+  error?: string;
+  code?: string;
+  path?: string;
+}
 
 interface Pending {
   resolve: (results: DeflateResult[]) => void;
@@ -104,11 +111,12 @@ export class DeflatePool {
       pending: [],
       bytes: [],
     };
-    entry.worker.on('message', (message: { results?: DeflateResult[]; error?: string }) => {
+    entry.worker.on('message', (message: WorkerMessage) => {
       const pending = entry.pending.shift()!;
       entry.bytes.shift();
       if (message.results) pending.resolve(message.results);
-      else pending.reject(new Error(message.error));
+      // The errno code and path travel along, so the caller can tell an unreadable file from a bug.
+      else pending.reject(Object.assign(new Error(message.error), { code: message.code, path: message.path }));
     });
     entry.worker.on('error', (error) => this.fail(error));
     entry.worker.on('exit', (code) => {

@@ -30,9 +30,12 @@ export function checkName(name: string): string {
   return name;
 }
 
-/** Valid runtime ids, de-duplicated; deprecated ones are accepted (AWS accepts them for layers) with a warning. */
+/**
+ * Valid runtime ids, de-duplicated; deprecated ones are accepted (AWS accepts them for layers) with a warning.
+ * Every id is lowercase, and AWS compares them exactly: 'Python3.12' is read as the id it can only mean.
+ */
 export function checkRuntimes(runtimes: string[]): { runtimes: string[]; warnings: string[] } {
-  const unique = [...new Set(runtimes)];
+  const unique = [...new Set(runtimes.map((r) => r.toLowerCase()))];
   const unknown = unique.filter((r) => !isRuntime(r));
   if (unknown.length > 0) {
     throw new ConfigurationError(
@@ -51,8 +54,9 @@ export function checkRuntimes(runtimes: string[]): { runtimes: string[]; warning
   return { runtimes: unique, warnings };
 }
 
+/** 'X86_64' and 'ARM64' are read as the lowercase ids AWS expects. */
 export function checkArchitectures(architectures: string[]): string[] {
-  const unique = [...new Set(architectures)];
+  const unique = [...new Set(architectures.map((a) => a.toLowerCase()))];
   const unknown = unique.filter((a) => !(ARCHITECTURES as readonly string[]).includes(a));
   if (unknown.length > 0) {
     throw new ConfigurationError(

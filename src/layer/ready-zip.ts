@@ -18,7 +18,7 @@ export interface ZipContents {
 const MAX_LINK_TARGET = 4096;
 
 function unusable(zipPath: string, why: string): ConfigurationError {
-  return new ConfigurationError(`Input 'path': ${zipPath} is not a usable layer zip: ${why}.`);
+  return new ConfigurationError(`Input 'path': ${zipPath} is not a usable layer zip: ${why.replace(/\.+$/, '')}.`);
 }
 
 /**

@@ -52,8 +52,11 @@ export function defaultVersion(context: RunContext, layerName: string): string {
   return semver.valid(`0.0.0-${short}`) ?? `0.0.0-g${short}`;
 }
 
-/** The version without a leading 'v', build metadata kept (semver.valid would drop it). */
+/**
+ * The version without one leading 'v', build metadata kept (semver.valid would drop it). What is left must be a
+ * plain semver: semver.valid itself still takes a second 'v' ('vv1.2.3' -> 'v1.2.3'), which is no version.
+ */
 function semverOf(text: string): string | undefined {
   const version = text.trim().replace(/^v/i, '');
-  return semver.valid(version) ? version : undefined;
+  return /^\d/.test(version) && semver.valid(version) ? version : undefined;
 }

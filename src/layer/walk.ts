@@ -29,13 +29,22 @@ const MAX_LINK_HOPS = 40;
 
 /**
  * Patterns without a '/' match a name at any depth (`*.pyc`, `.git`); patterns with one match the path from the
- * folder's top (`tests/**`). An excluded folder is not entered.
+ * folder's top (`tests/**`), and so does one that starts with '/' (`/tests`, as in .gitignore). A pattern that
+ * starts with '!' keeps what the others would leave out (`*.md` with `!README.md`), whatever the order; as in
+ * .gitignore, it cannot bring back a file whose folder is left out. An excluded folder is not entered.
  */
 export function excludeMatcher(patterns: string[]): (relPath: string) => boolean {
-  const cleaned = patterns.map((p) => p.trim().replace(/^\.\//, '').replace(/\/+$/, '')).filter(Boolean);
+  const cleaned = patterns.map((p) => p.trim()).filter(Boolean);
+  const keep = matcherOf(cleaned.filter((p) => p.startsWith('!')).map((p) => p.slice(1)));
+  const leave = matcherOf(cleaned.filter((p) => !p.startsWith('!')));
+  return (relPath) => leave(relPath) && !keep(relPath);
+}
+
+function matcherOf(patterns: string[]): (relPath: string) => boolean {
+  const cleaned = patterns.map((p) => p.replace(/^\.\//, '').replace(/\/+$/, '')).filter((p) => p && p !== '/');
   // Two matchers: picomatch's `basename` option would also apply to patterns with a '/', and so break them.
   const byName = cleaned.filter((p) => !p.includes('/'));
-  const byPath = cleaned.filter((p) => p.includes('/'));
+  const byPath = cleaned.filter((p) => p.includes('/')).map((p) => p.replace(/^\/+/, ''));
   const nameMatch = byName.length ? picomatch(byName, { dot: true }) : () => false;
   const pathMatch = byPath.length ? picomatch(byPath, { dot: true }) : () => false;
   return (relPath) => nameMatch(relPath.slice(relPath.lastIndexOf('/') + 1)) || pathMatch(relPath);
@@ -56,7 +65,7 @@ export async function walkTree(root: string, exclude: string[], skip: string[] =
   const pending = [''];
   while (pending.length > 0) {
     const dirRel = pending.pop()!;
-    for (const name of readdirSync(dirRel ? path.join(top, dirRel) : top)) {
+    for (const name of readFolder(top, dirRel)) {
       if (name.includes('\\')) {
         throw new ConfigurationError(
           `Input 'path': '${path.posix.join(dirRel, name)}' has a backslash in its name, which unzip tools read as a folder separator; rename it or exclude it.`,
@@ -73,9 +82,41 @@ export async function walkTree(root: string, exclude: string[], skip: string[] =
   return entries;
 }
 
+/**
+ * A file or folder the runner's user cannot read (or one that vanished while the layer was read) is the user's to
+ * fix, so it becomes one line naming it; any other error is unexpected and keeps its stack.
+ */
+export function unreadable(err: unknown, rel: string): Error {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EACCES' || code === 'EPERM') {
+    return new ConfigurationError(
+      `Input 'path': '${rel}' cannot be read by the runner's user (${code}: permission denied); make it readable (chmod -R a+rX) or exclude it.`,
+    );
+  }
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    return new ConfigurationError(
+      `Input 'path': '${rel}' disappeared while the layer was read (${code}); is another step still writing the folder?`,
+    );
+  }
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+function readFolder(top: string, dirRel: string): string[] {
+  try {
+    return readdirSync(dirRel ? path.join(top, dirRel) : top);
+  } catch (err) {
+    throw unreadable(err, dirRel || '.');
+  }
+}
+
 function readEntry(top: string, rel: string): TreeEntry {
   const source = path.join(top, rel);
-  const stat = lstatSync(source);
+  let stat: ReturnType<typeof lstatSync>;
+  try {
+    stat = lstatSync(source);
+  } catch (err) {
+    throw unreadable(err, rel);
+  }
   if (stat.isDirectory()) return { path: rel, kind: 'dir', size: 0, executable: true, source };
   if (stat.isFile()) return { path: rel, kind: 'file', size: stat.size, executable: (stat.mode & 0o111) !== 0, source };
   if (stat.isSymbolicLink()) {

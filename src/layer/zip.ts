@@ -16,6 +16,7 @@ import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import zlib from 'node:zlib';
 import { DeflatePool, type DeflateJob, type DeflateResult } from './deflate-pool.js';
+import { unreadable } from './walk.js';
 import * as fmt from './zip-format.js';
 
 export interface ZipSource {
@@ -115,7 +116,10 @@ export async function writeZip(entries: ZipSource[], outFile: string, options: Z
     for (let i = 0; i < sorted.length; i++) {
       fill();
       const entry = sorted[i];
-      const prepared = await ahead.shift()!;
+      const prepared = await ahead.shift()!.catch((err: unknown) => {
+        const failed = (err as { path?: string }).path;
+        throw unreadable(err, sorted.find((e) => e.source === failed)?.name ?? entry.name);
+      });
       if (inMemory(entry)) aheadBytes -= entry.size;
       if (!fmt.fitsClassicSizes(prepared.size)) throw new Error(`${entry.name} is too large for a layer zip`);
       const record: fmt.EntryRecord = {

@@ -1,0 +1,38 @@
+/**
+ * Uploads an artifact, replacing one of the same name that this run already holds. Artifact names are unique per
+ * workflow run and a re-run job is the same run, so without this "Re-run all jobs" fails the build with the
+ * service's 409 (upload-artifact's `overwrite: true` does the same). The look-up happens only after a failed upload,
+ * so a first upload costs nothing more.
+ */
+import { ConfigurationError, errorMessage } from '../errors.js';
+import type { ArtifactStore, StoredArtifact } from './store.js';
+
+export async function uploadReplacing(
+  store: ArtifactStore,
+  name: string,
+  files: string[],
+  rootDirectory: string,
+  options: { retentionDays?: number; info?: (message: string) => void } = {},
+): Promise<StoredArtifact> {
+  const upload = () => store.upload(name, files, rootDirectory, { retentionDays: options.retentionDays });
+  try {
+    return await upload();
+  } catch (first) {
+    const existing = store.delete ? await store.find(name).catch(() => undefined) : undefined;
+    if (!existing) throw uploadFailed(name, first);
+    await store.delete!(name);
+    options.info?.(`Replaced artifact '${name}' (id ${existing.id}), uploaded earlier in this run (a re-run job).`);
+    try {
+      return await upload();
+    } catch (second) {
+      throw uploadFailed(name, second);
+    }
+  }
+}
+
+function uploadFailed(name: string, err: unknown): ConfigurationError {
+  const why = errorMessage(err).split('\n')[0];
+  return new ConfigurationError(
+    `Could not upload artifact '${name}': ${why}. Rerun the job, or set 'artifact-name' to a name not yet used in this run.`,
+  );
+}
