@@ -4,6 +4,7 @@ import type { AwsContext } from '../context.js';
 import type { Identity } from '../identity.js';
 import { LambdaError, invalidParameter, validationError } from './errors.js';
 import { contentBucket, layerArn, type LayerRef, type LayerVersion } from './state.js';
+import { partitionOf } from '../regions.js';
 import { Failures } from './validation.js';
 
 /** One Lambda API call as a handler sees it. */
@@ -21,10 +22,10 @@ const LAYER_ARN = /^arn:([a-zA-Z0-9-]+):lambda:([a-zA-Z0-9-]+):(\d{12}):layer:([
 
 /** Reads a layer name or layer ARN; an ARN names the account (and region) the layer lives in. */
 export function resolveLayer(call: LambdaCall, nameOrArn: string): LayerRef {
-  const failures = new Failures().layerName(nameOrArn);
+  const failures = new Failures().check('layerName', nameOrArn, 'LayerName');
   if (failures.list.length) throw validationError(failures.list);
   const arn = LAYER_ARN.exec(nameOrArn);
-  if (arn) return { account: arn[3], region: arn[2], name: arn[4] };
+  if (arn) return { account: arn[3], region: arn[2], name: arn[4], partition: arn[1] };
   return { account: call.caller.account, region: call.region, name: nameOrArn };
 }
 
@@ -32,7 +33,10 @@ export function resolveLayer(call: LambdaCall, nameOrArn: string): LayerRef {
 export function parseLayerVersionArn(arn: string): { ref: LayerRef; version: number } | undefined {
   const match = LAYER_ARN.exec(arn);
   if (!match || match[5] === undefined) return undefined;
-  return { ref: { account: match[3], region: match[2], name: match[4] }, version: Number(match[5]) };
+  return {
+    ref: { account: match[3], region: match[2], name: match[4], partition: match[1] },
+    version: Number(match[5]),
+  };
 }
 
 export function versionNumber(call: LambdaCall): number {
@@ -73,9 +77,12 @@ export function requireOwn(call: LambdaCall, ref: LayerRef): void {
   }
 }
 
-/** A layer in another region is invisible to this region's endpoint. */
+/**
+ * A layer in another region is invisible to this region's endpoint, and so is an ARN whose partition is not the
+ * region's (arn:aws-cn:lambda:us-east-1:...): no layer can have it.
+ */
 export function inThisRegion(call: LambdaCall, ref: LayerRef): boolean {
-  return ref.region === call.region;
+  return ref.region === call.region && (ref.partition === undefined || ref.partition === partitionOf(call.region));
 }
 
 /** A presigned-looking URL into the emulated S3 that serves the version's zip. */

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { json, type EmuResponse } from '../../http.js';
 
+/** Errors whose model shape spells the member "Message" (the others, and unmodelled ones, say "message"). */
+const CAPITAL_MESSAGE = new Set(['ResourceNotFoundException', 'ServiceException']);
+
 /**
- * An error Lambda answers with: the code travels in the x-amzn-errortype header, the body is
- * {Type, message} (ResourceNotFoundException spells it "Message", as AWS does).
+ * An error Lambda answers with: the code travels in the x-amzn-errortype header, the body is {Type, message}
+ * with the member spelt as the error's shape in the model spells it.
  */
 export class LambdaError extends Error {
   constructor(
@@ -18,7 +21,7 @@ export class LambdaError extends Error {
   }
 
   toResponse(): EmuResponse {
-    const messageKey = this.code === 'ResourceNotFoundException' ? 'Message' : 'message';
+    const messageKey = CAPITAL_MESSAGE.has(this.code) ? 'Message' : 'message';
     const body: Record<string, string> = { ...(this.type ? { Type: this.type } : {}), [messageKey]: this.message };
     return json(
       this.status,

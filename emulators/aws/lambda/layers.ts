@@ -14,7 +14,7 @@ import {
 } from './call.js';
 import { invalidParameter, lambdaHeaders, notFound, validationError } from './errors.js';
 import { layerArn, type LayerRef, type LayerVersion } from './state.js';
-import { ARCHITECTURES, Failures, LAYER_VERSION_ARN_PATTERN, LIMITS, RUNTIMES } from './validation.js';
+import { Failures, SHAPES } from './validation.js';
 
 /** True when the version's policy lets `caller` (another account) read it. */
 function grants(ctx: AwsContext, version: LayerVersion, caller: Identity): boolean {
@@ -50,7 +50,7 @@ export function getLayerVersion(call: LambdaCall): EmuResponse {
 /** GET /2018-10-31/layers?find=LayerVersion&Arn=... */
 export function getLayerVersionByArn(call: LambdaCall): EmuResponse {
   const arn = call.req.url.searchParams.get('Arn') ?? undefined;
-  const failures = new Failures().required('arn', arn).pattern('arn', arn, LAYER_VERSION_ARN_PATTERN);
+  const failures = new Failures().required('arn', arn).check('arn', arn, 'LayerVersionArn');
   const parsed = arn === undefined ? undefined : parseLayerVersionArn(arn);
   if (failures.list.length || !parsed) throw validationError(failures.list);
   const version = readableVersion(call, parsed.ref, parsed.version);
@@ -78,11 +78,11 @@ function listFilter(call: LambdaCall): ListFilter {
   const runtime = query.get('CompatibleRuntime') ?? undefined;
   const architecture = query.get('CompatibleArchitecture') ?? undefined;
   const rawMax = query.get('MaxItems');
-  const maxItems = rawMax === null ? LIMITS.maxItems : Number(rawMax);
+  const maxItems = rawMax === null ? SHAPES.MaxLayerListItems.max : Number(rawMax);
   const failures = new Failures()
-    .enumValue('compatibleRuntime', runtime, RUNTIMES)
-    .enumValue('compatibleArchitecture', architecture, ARCHITECTURES)
-    .range('maxItems', maxItems, 1, LIMITS.maxItems);
+    .check('compatibleRuntime', runtime, 'Runtime')
+    .check('maxItems', maxItems, 'MaxLayerListItems')
+    .check('compatibleArchitecture', architecture, 'Architecture');
   if (failures.list.length) throw validationError(failures.list);
   if (!Number.isInteger(maxItems)) throw invalidParameter(`Invalid MaxItems: ${rawMax}`);
   return { runtime, architecture, maxItems, marker: query.get('Marker') ?? undefined };

@@ -3,7 +3,7 @@ import { partitionOf } from '../regions.js';
 import { inThisRegion, readJson, requireOwn, resolveLayer, versionNumber, type LambdaCall } from './call.js';
 import { LambdaError, invalidParameter, lambdaHeaders, notFound, validationError } from './errors.js';
 import { layerArn, newRevisionId, type LayerVersion, type PolicyStatement } from './state.js';
-import { Failures, LIMITS, optionalString } from './validation.js';
+import { Failures, LIMITS, bodyString } from './validation.js';
 
 /** The caller's own version in this region, or AWS's "does not exist" naming the version's ARN. */
 function ownVersion(call: LambdaCall): LayerVersion {
@@ -53,14 +53,19 @@ function statementFor(
 /** POST /2018-10-31/layers/{LayerName}/versions/{VersionNumber}/policy */
 export function addLayerVersionPermission(call: LambdaCall): EmuResponse {
   const body = readJson(call);
-  const sid = optionalString(body.StatementId);
-  const action = optionalString(body.Action);
-  const principal = optionalString(body.Principal);
-  const organizationId = optionalString(body.OrganizationId);
+  const sid = bodyString(body, 'StatementId');
+  const action = bodyString(body, 'Action');
+  const principal = bodyString(body, 'Principal');
+  const organizationId = bodyString(body, 'OrganizationId');
   const failures = new Failures()
+    .check('layerName', call.params.layerName, 'LayerName')
     .required('statementId', sid)
-    .statementId(sid)
-    .permission(action, principal, organizationId);
+    .check('statementId', sid, 'StatementId')
+    .required('action', action)
+    .check('action', action, 'LayerPermissionAllowedAction')
+    .required('principal', principal)
+    .check('principal', principal, 'LayerPermissionAllowedPrincipal')
+    .check('organizationId', organizationId, 'OrganizationId');
   if (failures.list.length) throw validationError(failures.list);
   if (organizationId !== undefined && principal !== '*') {
     throw invalidParameter('OrganizationId can only be specified with Principal "*".');
@@ -102,9 +107,13 @@ export function getLayerVersionPolicy(call: LambdaCall): EmuResponse {
 
 /** DELETE /2018-10-31/layers/{LayerName}/versions/{VersionNumber}/policy/{StatementId} */
 export function removeLayerVersionPermission(call: LambdaCall): EmuResponse {
+  const sid = call.params.statementId;
+  const failures = new Failures()
+    .check('layerName', call.params.layerName, 'LayerName')
+    .check('statementId', sid, 'StatementId');
+  if (failures.list.length) throw validationError(failures.list);
   const version = ownVersion(call);
   checkRevision(call, version);
-  const sid = call.params.statementId;
   const statements = version.policy?.statements ?? [];
   if (!statements.some((s) => s.Sid === sid)) throw notFound(`Statement ${sid} is not found in resource policy.`);
   version.policy = { revisionId: newRevisionId(), statements: statements.filter((s) => s.Sid !== sid) };

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { json, type EmuResponse } from '../../http.js';
 import { LambdaError, invalidParameter, lambdaHeaders, validationError } from './errors.js';
-import { readJson, requireOwn, resolveLayer, versionOutput, type LambdaCall } from './call.js';
+import { inThisRegion, readJson, requireOwn, resolveLayer, versionOutput, type LambdaCall } from './call.js';
 import { lambdaDate, layerArn, type LayerRef } from './state.js';
-import { ARCHITECTURES, Failures, LIMITS, RUNTIMES, optionalString, optionalStringList } from './validation.js';
+import { Failures, LIMITS, bodyObject, bodyString, bodyStringList } from './validation.js';
 import { inspectZip } from './zip.js';
 
 export function requestTooLarge(operation: string): LambdaError {
@@ -20,9 +20,9 @@ function s3Failure(code: string, message: string): LambdaError {
 
 /** The zip the request names: inline (base64) or an object in a bucket of the same region and account. */
 function layerZip(call: LambdaCall, content: Record<string, unknown>): Buffer {
-  const zipFile = optionalString(content.ZipFile);
-  const bucketName = optionalString(content.S3Bucket);
-  const key = optionalString(content.S3Key);
+  const zipFile = bodyString(content, 'ZipFile');
+  const bucketName = bodyString(content, 'S3Bucket');
+  const key = bodyString(content, 'S3Key');
   if (zipFile !== undefined) {
     if (bucketName !== undefined || key !== undefined) {
       throw invalidParameter('Please do not provide other LayerContent parameters when providing a ZipFile.');
@@ -62,24 +62,29 @@ async function checkZip(zip: Buffer): Promise<number> {
 /** POST /2018-10-31/layers/{LayerName}/versions */
 export async function publishLayerVersion(call: LambdaCall): Promise<EmuResponse> {
   const body = readJson(call);
-  const description = optionalString(body.Description);
-  const licenseInfo = optionalString(body.LicenseInfo);
-  const runtimes = optionalStringList(body.CompatibleRuntimes);
-  const architectures = optionalStringList(body.CompatibleArchitectures);
-  const content =
-    body.Content && typeof body.Content === 'object' ? (body.Content as Record<string, unknown>) : undefined;
+  const description = bodyString(body, 'Description');
+  const licenseInfo = bodyString(body, 'LicenseInfo');
+  const runtimes = bodyStringList(body, 'CompatibleRuntimes');
+  const architectures = bodyStringList(body, 'CompatibleArchitectures');
+  const content = bodyObject(body, 'Content');
   const failures = new Failures()
-    .layerName(call.params.layerName)
+    .check('layerName', call.params.layerName, 'LayerName')
     .required('content', content)
-    .maxLength('description', description, LIMITS.description)
-    .maxLength('licenseInfo', licenseInfo, LIMITS.licenseInfo)
-    .enumList('compatibleRuntimes', runtimes, RUNTIMES, LIMITS.runtimes)
-    .enumList('compatibleArchitectures', architectures, ARCHITECTURES, LIMITS.architectures);
+    .check('description', description, 'Description')
+    .check('compatibleRuntimes', runtimes, 'CompatibleRuntimes')
+    .check('licenseInfo', licenseInfo, 'LicenseInfo')
+    .check('compatibleArchitectures', architectures, 'CompatibleArchitectures');
+  if (content) {
+    failures
+      .check('content.s3Bucket', bodyString(content, 'S3Bucket'), 'S3Bucket')
+      .check('content.s3Key', bodyString(content, 'S3Key'), 'S3Key')
+      .check('content.s3ObjectVersion', bodyString(content, 'S3ObjectVersion'), 'S3ObjectVersion');
+  }
   if (failures.list.length) throw validationError(failures.list);
 
   const ref: LayerRef = resolveLayer(call, call.params.layerName);
   requireOwn(call, ref);
-  if (ref.region !== call.region) throw invalidParameter(`Layer ARN region must be ${call.region}.`);
+  if (!inThisRegion(call, ref)) throw invalidParameter(`Layer ARN region must be ${call.region}.`);
   const zip = layerZip(call, content ?? {});
   const unzippedSize = await checkZip(zip);
   const store = call.ctx.lambda;

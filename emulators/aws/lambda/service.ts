@@ -1,11 +1,11 @@
 import type { EmuRequest, EmuResponse, Service } from '../../http.js';
 import type { AwsContext } from '../context.js';
-import { partitionOf } from '../regions.js';
 import { accessDenied, type LambdaCall } from './call.js';
 import { LambdaError, serviceError, throttled } from './errors.js';
 import { deleteLayerVersion, getLayerVersion, getLayerVersionByArn, listLayers, listLayerVersions } from './layers.js';
 import { addLayerVersionPermission, getLayerVersionPolicy, removeLayerVersionPermission } from './permissions.js';
 import { publishLayerVersion, requestTooLarge } from './publish.js';
+import { layerArn } from './state.js';
 import { LIMITS } from './validation.js';
 
 type Handler = (call: LambdaCall) => EmuResponse | Promise<EmuResponse>;
@@ -94,6 +94,20 @@ function route(req: EmuRequest): { route: Route; params: Record<string, string> 
   return undefined;
 }
 
+/**
+ * The resource IAM evaluates for the call (Lambda's authorization reference): a layer for PublishLayerVersion, a
+ * layer version for the calls on one version, and `*` for the list calls, which take no resource.
+ */
+function deniedResource(call: LambdaCall): string {
+  const { layerName, version } = call.params;
+  if (call.operation === 'ListLayers' || call.operation === 'ListLayerVersions') return '*';
+  if (layerName === undefined) return call.req.url.searchParams.get('Arn') ?? '*';
+  const layer = layerName.startsWith('arn:')
+    ? layerName
+    : layerArn({ account: call.caller.account, region: call.region, name: layerName });
+  return version === undefined ? layer : `${layer}:${version}`;
+}
+
 /** Checks that hold for every operation, in the order AWS's front door applies them. */
 async function dispatch(ctx: AwsContext, req: EmuRequest): Promise<EmuResponse> {
   if (!req.scope) throw new LambdaError(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
@@ -114,13 +128,7 @@ async function dispatch(ctx: AwsContext, req: EmuRequest): Promise<EmuResponse> 
     params: found.params,
   };
   if (ctx.denied.has(region)) {
-    const name = found.params.layerName;
-    const resource = `arn:${partitionOf(region)}:lambda:${region}:${call.caller.account}:layer:${name ?? '*'}`;
-    throw accessDenied(
-      call,
-      name?.startsWith('arn:') ? name : resource,
-      'with an explicit deny in an identity-based policy',
-    );
+    throw accessDenied(call, deniedResource(call), 'with an explicit deny in an identity-based policy');
   }
   return found.route.handler(call);
 }

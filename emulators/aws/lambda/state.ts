@@ -41,6 +41,8 @@ export interface LayerRef {
   account: string;
   region: string;
   name: string;
+  /** The partition an ARN named; a name alone is in the region's own partition. */
+  partition?: string;
 }
 
 export function layerArn(ref: LayerRef): string {

@@ -1,26 +1,56 @@
 import { Architecture, Runtime } from '@aws-sdk/client-lambda';
-
-/** Constraints from the Lambda API model, with the wording AWS uses when one fails. */
-export const LAYER_NAME_PATTERN =
-  '(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+)|[a-zA-Z0-9-_]+';
-export const LAYER_VERSION_ARN_PATTERN = 'arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+';
-const STATEMENT_ID_PATTERN = '([a-zA-Z0-9-_]+)';
-const PRINCIPAL_PATTERN = '\\d{12}|\\*|arn:(aws[a-zA-Z-]*):iam::\\d{12}:root';
-const ORGANIZATION_PATTERN = 'o-[a-z0-9]{10,32}';
-const ACTION_PATTERN = 'lambda:GetLayerVersion';
+import { LambdaError } from './errors.js';
 
 /** The runtimes AWS accepts: the current SDK's enum, so the emulator tracks the SDK. Deprecated ones included. */
 export const RUNTIMES: readonly string[] = Object.values(Runtime);
 export const ARCHITECTURES: readonly string[] = Object.values(Architecture);
 
+export interface Constraint {
+  type: 'string' | 'list' | 'integer';
+  min?: number;
+  max?: number;
+  pattern?: string;
+  enum?: readonly string[];
+  /** For lists: the shape of each member (a key of SHAPES). */
+  member?: string;
+}
+
+/**
+ * The Lambda model's constraints (botocore lambda/2015-03-31/service-2.json) on the layer operations' inputs, by
+ * shape name. __tests__/emulator-lambda-model.test.ts compares this table with the model, so a change in the model
+ * fails a test instead of drifting silently.
+ */
+export const SHAPES = {
+  LayerName: {
+    type: 'string',
+    min: 1,
+    max: 140,
+    pattern: '(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+)|[a-zA-Z0-9-_]+',
+  },
+  LayerVersionArn: {
+    type: 'string',
+    min: 1,
+    max: 140,
+    pattern: 'arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+',
+  },
+  Description: { type: 'string', min: 0, max: 256 },
+  LicenseInfo: { type: 'string', min: 0, max: 512 },
+  S3Bucket: { type: 'string', min: 3, max: 63, pattern: '[0-9A-Za-z\\.\\-_]*(?<!\\.)' },
+  S3Key: { type: 'string', min: 1, max: 1024 },
+  S3ObjectVersion: { type: 'string', min: 1, max: 1024 },
+  StatementId: { type: 'string', min: 1, max: 100, pattern: '([a-zA-Z0-9-_]+)' },
+  LayerPermissionAllowedAction: { type: 'string', min: 0, max: 22, pattern: 'lambda:GetLayerVersion' },
+  LayerPermissionAllowedPrincipal: { type: 'string', pattern: '\\d{12}|\\*|arn:(aws[a-zA-Z-]*):iam::\\d{12}:root' },
+  OrganizationId: { type: 'string', min: 0, max: 34, pattern: 'o-[a-z0-9]{10,32}' },
+  MaxLayerListItems: { type: 'integer', min: 1, max: 50 },
+  Runtime: { type: 'string', enum: RUNTIMES },
+  Architecture: { type: 'string', enum: ARCHITECTURES },
+  CompatibleRuntimes: { type: 'list', min: 0, max: 15, member: 'Runtime' },
+  CompatibleArchitectures: { type: 'list', min: 0, max: 2, member: 'Architecture' },
+} as const satisfies Record<string, Constraint>;
+export type ShapeName = keyof typeof SHAPES;
+
 export const LIMITS = {
-  layerName: 140,
-  description: 256,
-  licenseInfo: 512,
-  runtimes: 15,
-  architectures: 2,
-  statementId: 100,
-  maxItems: 50,
   /** Bytes of one request; AWS names this number in its 413 message. */
   request: 69_905_067,
   /** Bytes of a ZipFile sent inline (50 MiB; its base64 form alone is over the request limit). */
@@ -33,110 +63,90 @@ function full(pattern: string): RegExp {
   return new RegExp(`^(?:${pattern})$`);
 }
 
+const CONSTRAINT = 'failed to satisfy constraint: Member must';
+
 /** Collects constraint failures, worded as AWS words them, for one ValidationException. */
 export class Failures {
   readonly list: string[] = [];
 
-  pattern(field: string, value: string | undefined, pattern: string): this {
-    if (value !== undefined && !full(pattern).test(value)) {
-      this.list.push(
-        `Value '${value}' at '${field}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${pattern}`,
-      );
-    }
-    return this;
-  }
-
-  maxLength(field: string, value: string | undefined, max: number): this {
-    if (value !== undefined && value.length > max) {
-      this.list.push(
-        `Value '${value}' at '${field}' failed to satisfy constraint: Member must have length less than or equal to ${max}`,
-      );
-    }
-    return this;
-  }
-
-  minLength(field: string, value: string | undefined, min: number): this {
-    if (value !== undefined && value.length < min) {
-      this.list.push(
-        `Value '${value}' at '${field}' failed to satisfy constraint: Member must have length greater than or equal to ${min}`,
-      );
-    }
-    return this;
+  private fail(value: unknown, field: string, rule: string): void {
+    this.list.push(`Value ${value === null ? 'null' : `'${String(value)}'`} at '${field}' ${CONSTRAINT} ${rule}`);
   }
 
   required(field: string, value: unknown): this {
-    if (value === undefined || value === null) {
-      this.list.push(`Value null at '${field}' failed to satisfy constraint: Member must not be null`);
-    }
+    if (value === undefined || value === null) this.fail(null, field, 'not be null');
     return this;
   }
 
-  enumList(field: string, values: string[] | undefined, allowed: readonly string[], max: number): this {
-    if (values === undefined) return this;
-    const shown = `[${values.join(', ')}]`;
-    if (values.some((v) => !allowed.includes(v))) {
-      this.list.push(
-        `Value '${shown}' at '${field}' failed to satisfy constraint: Member must satisfy constraint: ` +
-          `[Member must satisfy enum value set: [${allowed.join(', ')}]]`,
-      );
-    }
-    if (values.length > max) {
-      this.list.push(
-        `Value '${shown}' at '${field}' failed to satisfy constraint: Member must have length less than or equal to ${max}`,
-      );
-    }
-    return this;
-  }
-
-  enumValue(field: string, value: string | undefined, allowed: readonly string[]): this {
-    if (value !== undefined && !allowed.includes(value)) {
-      this.list.push(
-        `Value '${value}' at '${field}' failed to satisfy constraint: Member must satisfy enum value set: [${allowed.join(', ')}]`,
-      );
-    }
-    return this;
-  }
-
-  range(field: string, value: number | undefined, min: number, max: number): this {
+  /** Every constraint of the shape that `value` breaks (nothing when the member is absent). */
+  check(field: string, value: string | number | string[] | undefined, shapeName: ShapeName): this {
     if (value === undefined) return this;
-    if (value < min) {
-      this.list.push(
-        `Value '${value}' at '${field}' failed to satisfy constraint: Member must have value greater than or equal to ${min}`,
-      );
-    } else if (value > max) {
-      this.list.push(
-        `Value '${value}' at '${field}' failed to satisfy constraint: Member must have value less than or equal to ${max}`,
-      );
+    const shape: Constraint = SHAPES[shapeName];
+    if (shape.type === 'list' && Array.isArray(value)) {
+      const allowed = shape.member ? (SHAPES[shape.member as ShapeName] as Constraint).enum : undefined;
+      const shown = `[${value.join(', ')}]`;
+      if (allowed && value.some((v) => !allowed.includes(v))) {
+        this.fail(shown, field, `satisfy constraint: [Member must satisfy enum value set: [${allowed.join(', ')}]]`);
+      }
+      if (shape.max !== undefined && value.length > shape.max) {
+        this.fail(shown, field, `have length less than or equal to ${shape.max}`);
+      }
+      return this;
+    }
+    if (shape.type === 'integer' && typeof value === 'number') {
+      if (shape.min !== undefined && value < shape.min) {
+        this.fail(value, field, `have value greater than or equal to ${shape.min}`);
+      } else if (shape.max !== undefined && value > shape.max) {
+        this.fail(value, field, `have value less than or equal to ${shape.max}`);
+      }
+      return this;
+    }
+    if (typeof value !== 'string') return this;
+    if (shape.pattern !== undefined && !full(shape.pattern).test(value)) {
+      this.fail(value, field, `satisfy regular expression pattern: ${shape.pattern}`);
+    }
+    if (shape.min !== undefined && value.length < shape.min) {
+      this.fail(value, field, `have length greater than or equal to ${shape.min}`);
+    }
+    if (shape.max !== undefined && value.length > shape.max) {
+      this.fail(value, field, `have length less than or equal to ${shape.max}`);
+    }
+    if (shape.enum && !shape.enum.includes(value)) {
+      this.fail(value, field, `satisfy enum value set: [${shape.enum.join(', ')}]`);
     }
     return this;
   }
-
-  layerName(value: string): this {
-    return this.pattern('layerName', value, LAYER_NAME_PATTERN)
-      .minLength('layerName', value, 1)
-      .maxLength('layerName', value, LIMITS.layerName);
-  }
-
-  statementId(value: string | undefined): this {
-    return this.pattern('statementId', value, STATEMENT_ID_PATTERN)
-      .minLength('statementId', value, 1)
-      .maxLength('statementId', value, LIMITS.statementId);
-  }
-
-  permission(action: string | undefined, principal: string | undefined, organizationId: string | undefined): this {
-    return this.required('action', action)
-      .required('principal', principal)
-      .pattern('action', action, ACTION_PATTERN)
-      .pattern('principal', principal, PRINCIPAL_PATTERN)
-      .pattern('organizationId', organizationId, ORGANIZATION_PATTERN);
-  }
 }
 
-/** A string member of a JSON body, or undefined; anything else is the client's mistake. */
-export function optionalString(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
+/**
+ * A member of a JSON body that must be a string when present (null counts as absent, as in AWS's deserializer);
+ * any other type is a body Lambda cannot read.
+ */
+export function bodyString(body: Record<string, unknown>, member: string): string | undefined {
+  const value = body[member];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw unreadable(member, 'a string');
+  return value;
 }
 
-export function optionalStringList(value: unknown): string[] | undefined {
-  return Array.isArray(value) ? value.map(String) : undefined;
+export function bodyStringList(body: Record<string, unknown>, member: string): string[] | undefined {
+  const value = body[member];
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw unreadable(member, 'a list of strings');
+  return value as string[];
+}
+
+export function bodyObject(body: Record<string, unknown>, member: string): Record<string, unknown> | undefined {
+  const value = body[member];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) throw unreadable(member, 'an object');
+  return value as Record<string, unknown>;
+}
+
+function unreadable(member: string, expected: string): LambdaError {
+  return new LambdaError(
+    400,
+    'InvalidRequestContentException',
+    `Could not parse request body into json: ${member} must be ${expected}`,
+  );
 }

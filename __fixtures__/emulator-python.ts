@@ -1,0 +1,100 @@
+/**
+ * Python clients as independent checkers of the emulator: boto3 (one process per test file, fed a script on stdin)
+ * and botocore's service models (the same JSON the AWS CLI and boto3 are generated from).
+ */
+import { execFile, spawnSync } from 'node:child_process';
+import { DUMMY_ENV } from './emulator-support.js';
+
+/** Interpreters tried in order: pyenv's (pip packages) first, then Debian's (python3-boto3, awscli). */
+const PYTHONS = ['python3', '/usr/bin/python3'];
+
+/** The first python3 that can import `module`, or undefined. */
+export function pythonWith(module: string): string | undefined {
+  return PYTHONS.find((python) => spawnSync(python, ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0);
+}
+
+/**
+ * A service's model as botocore loads it (data/<service>/<version>/service-2.json[.gz]), or undefined when no
+ * python3 here has botocore.
+ */
+export function botocoreModel(service: string): BotocoreModel | undefined {
+  const python = pythonWith('botocore');
+  if (!python) return undefined;
+  const script =
+    'import json, sys, botocore.loaders\n' +
+    `json.dump(botocore.loaders.Loader().load_service_model(${JSON.stringify(service)}, 'service-2'), sys.stdout)`;
+  const result = spawnSync(python, ['-c', script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`botocore could not load ${service}: ${result.stderr}`);
+  return JSON.parse(result.stdout) as BotocoreModel;
+}
+
+export interface ShapeRef {
+  shape: string;
+  location?: 'uri' | 'querystring' | 'header' | 'headers' | 'statusCode';
+  locationName?: string;
+}
+
+export interface Shape {
+  type: 'structure' | 'list' | 'map' | 'string' | 'integer' | 'long' | 'boolean' | 'blob' | 'timestamp' | 'double';
+  members?: Record<string, ShapeRef>;
+  member?: ShapeRef;
+  required?: string[];
+  min?: number;
+  max?: number;
+  pattern?: string;
+  enum?: string[];
+  error?: { httpStatusCode: number };
+  exception?: boolean;
+}
+
+export interface Operation {
+  name: string;
+  http: { method: string; requestUri: string; responseCode?: number };
+  input?: { shape: string };
+  output?: { shape: string };
+  errors?: { shape: string }[];
+}
+
+export interface BotocoreModel {
+  metadata: { protocol: string; endpointPrefix: string };
+  operations: Record<string, Operation>;
+  shapes: Record<string, Shape>;
+}
+
+/**
+ * Runs a python script (on stdin) with the emulator's env and dummy keys, nothing from this machine's AWS config,
+ * and parses the one JSON document it prints last.
+ */
+export function runPython<T>(python: string, script: string, env: Record<string, string>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      python,
+      ['-'],
+      {
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '/tmp',
+          AWS_CONFIG_FILE: '/dev/null',
+          AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+          ...DUMMY_ENV,
+          ...env,
+        },
+        maxBuffer: 64 * 1024 * 1024,
+        timeout: 120_000,
+      },
+      (err, stdout, stderr) => {
+        if (err) {
+          reject(new Error(`python failed: ${err.message}\n${stderr}`));
+          return;
+        }
+        const last = stdout.trim().split('\n').pop() ?? '';
+        try {
+          resolve(JSON.parse(last) as T);
+        } catch {
+          reject(new Error(`python printed no JSON: ${stdout}\n${stderr}`));
+        }
+      },
+    );
+    child.stdin?.end(script);
+  });
+}

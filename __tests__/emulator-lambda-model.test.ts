@@ -1,0 +1,239 @@
+/**
+ * The Lambda layer operations checked against botocore's model of the Lambda API (the JSON the AWS CLI, boto3 and,
+ * through Smithy, SDK v3 are generated from): routes and success codes, every answer's members and types, every
+ * input constraint, and every error's code, status and body shape.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { startEmulator, type RunningEmulator } from '../emulators/index.js';
+import { SHAPES, type Constraint } from '../emulators/aws/lambda/validation.js';
+import { buildRequest, inputShapes, shapeProblems, violations, type Input } from '../__fixtures__/emulator-model.js';
+import { botocoreModel, type Operation } from '../__fixtures__/emulator-python.js';
+import { makeZip, rawAws } from '../__fixtures__/emulator-support.js';
+
+const model = botocoreModel('lambda');
+const REGION = 'eu-west-3';
+const ZIP = makeZip({ 'python/model.py': 'M = 1\n' }).toString('base64');
+const LAYER = 'model-full';
+
+/** A valid input with every member each layer operation takes (RevisionId aside: it names a policy's state). */
+const FULL: Record<string, Input> = {
+  PublishLayerVersion: {
+    LayerName: LAYER,
+    Description: 'every member',
+    Content: { ZipFile: ZIP },
+    CompatibleRuntimes: ['python3.12', 'python3.13'],
+    LicenseInfo: 'MIT',
+    CompatibleArchitectures: ['arm64'],
+  },
+  GetLayerVersion: { LayerName: LAYER, VersionNumber: 1 },
+  GetLayerVersionByArn: { Arn: `arn:aws:lambda:${REGION}:123456789012:layer:${LAYER}:1` },
+  ListLayerVersions: {
+    LayerName: LAYER,
+    CompatibleRuntime: 'python3.12',
+    CompatibleArchitecture: 'arm64',
+    MaxItems: 1,
+  },
+  ListLayers: { CompatibleRuntime: 'python3.12', CompatibleArchitecture: 'arm64', MaxItems: 1 },
+  AddLayerVersionPermission: {
+    LayerName: LAYER,
+    VersionNumber: 1,
+    StatementId: 'model-sid',
+    Action: 'lambda:GetLayerVersion',
+    Principal: '*',
+    OrganizationId: 'o-abcdefghij',
+  },
+  GetLayerVersionPolicy: { LayerName: LAYER, VersionNumber: 1 },
+  RemoveLayerVersionPermission: { LayerName: LAYER, VersionNumber: 1, StatementId: 'model-sid' },
+  DeleteLayerVersion: { LayerName: LAYER, VersionNumber: 2 },
+};
+/** Members AWS leaves out of these answers: layers are not code-signed. */
+const ABSENT = ['Content.SigningProfileVersionArn', 'Content.SigningJobArn'];
+/** Codes AWS sends that no layer operation models (its front door and request validation). */
+const GENERIC = ['ValidationException', 'AccessDeniedException', 'UnrecognizedClientException'];
+
+interface Answer {
+  op: Operation;
+  status: number;
+  headers: Headers;
+  json: Record<string, unknown> | undefined;
+}
+const errors: Answer[] = [];
+let emulator: RunningEmulator;
+
+async function call(op: Operation, input: Input, region = REGION): Promise<Answer> {
+  const request = buildRequest(model!, op, input);
+  const raw = await rawAws(emulator.url, 'lambda', region, request.method, request.path, request.body);
+  const answer = { op, status: raw.status, headers: raw.headers, json: raw.json };
+  if (raw.status >= 400) errors.push(answer);
+  return answer;
+}
+const op = (name: string) => model!.operations[name];
+const layerOps = () =>
+  Object.values(model!.operations).filter((o) => o.http.requestUri.startsWith('/2018-10-31/layers'));
+
+if (!model) {
+  test.skip('botocore is not installed: no Lambda model to check against', () => undefined);
+} else {
+  beforeAll(async () => {
+    emulator = await startEmulator({ aws: { notEnabled: ['ap-east-1'], denied: ['eu-south-2'] } });
+    for (const name of [LAYER, LAYER, 'model-other'])
+      await call(op('PublishLayerVersion'), { ...FULL.PublishLayerVersion, LayerName: name });
+  });
+  afterAll(async () => emulator?.stop());
+
+  test('the model has the nine layer operations this emulator serves', () => {
+    expect(
+      layerOps()
+        .map((o) => o.name)
+        .sort(),
+    ).toEqual(Object.keys(FULL).sort());
+  });
+
+  describe.each(Object.keys(FULL))('%s', (name) => {
+    test('answers at the model’s route with its success code, in its output shape', async () => {
+      const answer = await call(op(name), FULL[name]);
+      expect(answer.status).toBe(op(name).http.responseCode ?? 200);
+      const output = op(name).output?.shape;
+      if (output) expect(shapeProblems(model!, output, answer.json, '', { full: true, absent: ABSENT })).toEqual([]);
+      else expect(answer.json).toBeUndefined();
+    });
+
+    const cases = violations(model!, op(name), FULL[name]);
+    if (cases.length) {
+      test.each(cases.map((c) => [c.name, c] as const))('refuses %s', async (_n, violation) => {
+        const answer = await call(op(name), violation.input);
+        expect([answer.status, answer.headers.get('x-amzn-errortype')]).toEqual([400, 'ValidationException']);
+        expect(String(answer.json?.message)).toContain(
+          `at '${violation.field}' failed to satisfy constraint: Member must ${violation.rule}`,
+        );
+      });
+    }
+
+    test.each([
+      ['ap-east-1', 403, 'UnrecognizedClientException'],
+      ['eu-south-2', 403, 'AccessDeniedException'],
+    ])('in %s answers %d %s', async (region, status, code) => {
+      const answer = await call(op(name), FULL[name], region);
+      expect([answer.status, answer.headers.get('x-amzn-errortype')]).toEqual([status, code]);
+    });
+  });
+
+  test('the emulator’s constraint table is the model’s', () => {
+    for (const [name, shape] of inputShapes(model!, layerOps())) {
+      const ours = (SHAPES as Record<string, Constraint>)[name];
+      expect([name, ours && { ...ours, enum: undefined }]).toEqual([
+        name,
+        {
+          type: shape.type,
+          ...(shape.min !== undefined ? { min: shape.min } : {}),
+          ...(shape.max !== undefined ? { max: shape.max } : {}),
+          ...(shape.pattern !== undefined ? { pattern: shape.pattern } : {}),
+          ...(shape.member ? { member: shape.member.shape } : {}),
+          enum: undefined,
+        },
+      ]);
+      // AWS accepts every runtime the model knows; the SDK's newer enum may know more.
+      if (shape.enum) expect(shape.enum.filter((v) => !ours.enum?.includes(v))).toEqual([]);
+    }
+  });
+
+  describe('errors', () => {
+    const permission = (sid: string, extra: Input = {}) => ({
+      ...FULL.AddLayerVersionPermission,
+      LayerName: 'model-other',
+      StatementId: sid,
+      ...extra,
+    });
+    test.each([
+      ['GetLayerVersion', { LayerName: LAYER, VersionNumber: 99 }, 404, 'ResourceNotFoundException'],
+      ['GetLayerVersionByArn', { Arn: `${FULL.GetLayerVersionByArn.Arn}9` }, 404, 'ResourceNotFoundException'],
+      ['GetLayerVersionPolicy', { LayerName: 'model-other', VersionNumber: 1 }, 404, 'ResourceNotFoundException'],
+      [
+        'RemoveLayerVersionPermission',
+        { LayerName: 'model-other', VersionNumber: 1, StatementId: 'none' },
+        404,
+        'ResourceNotFoundException',
+      ],
+      ['AddLayerVersionPermission', permission('x', { VersionNumber: 7 }), 404, 'ResourceNotFoundException'],
+      [
+        'AddLayerVersionPermission',
+        permission('x', { Principal: '111122223333' }),
+        400,
+        'InvalidParameterValueException',
+      ],
+      [
+        'PublishLayerVersion',
+        { LayerName: 'bad-zip', Content: { ZipFile: 'bm90IGEgemlw' } },
+        400,
+        'InvalidParameterValueException',
+      ],
+      ['ListLayers', { Marker: '' }, 400, 'InvalidParameterValueException'],
+    ])('%s %j answers %d %s', async (name, input, status, code) => {
+      const answer = await call(op(name), input);
+      expect([answer.status, answer.headers.get('x-amzn-errortype')]).toEqual([status, code]);
+    });
+
+    test('AddLayerVersionPermission: 409 for a statement id in use, 412 for a stale RevisionId', async () => {
+      await call(op('AddLayerVersionPermission'), permission('dup'));
+      expect((await call(op('AddLayerVersionPermission'), permission('dup'))).status).toBe(409);
+      const stale = buildRequest(model!, op('AddLayerVersionPermission'), permission('stale'));
+      const raw = await rawAws(emulator.url, 'lambda', REGION, 'POST', `${stale.path}?RevisionId=stale`, stale.body);
+      expect([raw.status, raw.headers.get('x-amzn-errortype')]).toEqual([412, 'PreconditionFailedException']);
+    });
+
+    test('AddLayerVersionPermission: a policy over 20 KB is PolicyLengthExceededException', async () => {
+      let last: Answer | undefined;
+      for (let i = 0; i < 120 && (!last || last.status === 201); i++) {
+        last = await call(op('AddLayerVersionPermission'), permission(`${'s'.repeat(90)}${i}`));
+      }
+      expect([last?.status, last?.headers.get('x-amzn-errortype')]).toEqual([400, 'PolicyLengthExceededException']);
+    });
+
+    test('PublishLayerVersion: the storage quota and the request limit', async () => {
+      await emulator.aws.configure({ storageLimitBytes: 1 });
+      const publish = await call(op('PublishLayerVersion'), FULL.PublishLayerVersion);
+      await emulator.aws.configure({ storageLimitBytes: 75 * 1024 ** 3 });
+      expect(publish.headers.get('x-amzn-errortype')).toBe('CodeStorageExceededException');
+      const path = buildRequest(model!, op('PublishLayerVersion'), { LayerName: 'big' }).path;
+      const big = await rawAws(emulator.url, 'lambda', REGION, 'POST', path, 'x'.repeat(69_905_068));
+      expect([big.status, big.headers.get('x-amzn-errortype')]).toEqual([413, 'RequestEntityTooLargeException']);
+    });
+
+    test.each([
+      ['429', 429, 'TooManyRequestsException'],
+      ['500', 500, 'ServiceException'],
+    ] as const)('every operation answers fault %s as %d %s', async (kind, status, code) => {
+      emulator.server.faultPlan.reset({ rate: 1, kinds: [kind], services: ['lambda'] });
+      try {
+        for (const name of Object.keys(FULL)) {
+          const answer = await call(op(name), FULL[name]);
+          expect([name, answer.status, answer.headers.get('x-amzn-errortype')]).toEqual([name, status, code]);
+        }
+      } finally {
+        emulator.server.faultPlan.reset({ rate: 0 });
+      }
+    });
+
+    test('every error answered in this file is one the operation models (or a generic one), in its shape', () => {
+      expect(errors.length).toBeGreaterThan(50);
+      const problems = errors.flatMap(({ op: o, status, headers, json }) => {
+        const code = headers.get('x-amzn-errortype') ?? '(none)';
+        const shape = model!.shapes[code];
+        const where = `${o.name} ${status} ${code}`;
+        const found: string[] = [];
+        if (!headers.get('content-type')?.startsWith('application/json')) found.push(`${where}: not JSON`);
+        if (!(o.errors ?? []).some((e) => e.shape === code) && !GENERIC.includes(code)) {
+          if (!(code === 'RequestEntityTooLargeException' && status === 413))
+            found.push(`${where}: not modelled for the operation`);
+        }
+        if (shape?.exception) {
+          if (shape.error?.httpStatusCode !== status)
+            found.push(`${where}: the model says ${shape.error?.httpStatusCode}`);
+          found.push(...shapeProblems(model!, code, json, code, { full: false, absent: [] }));
+        } else if (typeof (json?.message ?? json?.Message) !== 'string') found.push(`${where}: no message`);
+        return found;
+      });
+      expect([...new Set(problems)]).toEqual([]);
+    });
+  });
+}
