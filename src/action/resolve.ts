@@ -8,9 +8,9 @@ import { parseRegionSelection, resolveRegions, enabledRegions, type RegionSelect
 import { ConfigurationError } from '../errors.js';
 import { sortRegions } from '../release/section.js';
 import { checkLayerName, parseRepository } from '../release/settings.js';
-import { listAwsCandidates } from '../resolve/aws.js';
+import { listAwsRegions } from '../resolve/aws.js';
 import { listGitHubCandidates } from '../resolve/github.js';
-import { parseRange, type VersionRange } from '../resolve/range.js';
+import { parseRange, type Candidate, type VersionRange } from '../resolve/range.js';
 import { resolveFromCandidates, type Resolution } from '../resolve/resolve.js';
 import { getChoice, getList, getRequired, getString } from './inputs.js';
 
@@ -21,45 +21,61 @@ export interface ResolveInputs {
   range: VersionRange;
   /** Source aws: the regions input as publish reads it (names, `all`, `all-enabled`). */
   selection?: RegionSelection;
-  /** Source github: named regions, or empty for every region the matching releases list. */
+  /** Source github: named regions, or empty (also for `all`) for every region the matching releases list. */
   regions: string[];
   source: (typeof SOURCES)[number];
-  repository: { owner: string; repo: string };
+  /** Source github only: the repository whose releases are read. */
+  repository?: { owner: string; repo: string };
   token: string;
   credentials: CredentialSettings;
+}
+
+/** Where the candidates came from: every region looked at, and those the user did not name. */
+interface Found {
+  regions: string[];
+  optional: Set<string>;
+  candidates: Map<string, Candidate[]>;
+}
+
+function githubRegions(): string[] {
+  const regions = [...new Set(getList('regions').map((r) => r.toLowerCase()))];
+  if (regions.includes('all-enabled')) {
+    throw new ConfigurationError(
+      "Input 'regions': 'all-enabled' asks the AWS account, which source: github does not use; name the regions, or use 'all' (every region the releases list).",
+    );
+  }
+  if (regions.includes('all')) return [];
+  const unknown = regions.find((r) => !partitionOf(r));
+  if (unknown)
+    throw new ConfigurationError(`Input 'regions' has unknown region '${unknown}'; use names such as us-east-1.`);
+  return regions;
 }
 
 export function getResolveInputs(env: NodeJS.ProcessEnv = process.env): ResolveInputs {
   const name = checkLayerName(getRequired('name'));
   const range = parseRange(getString('version'));
   const source = getChoice('source', SOURCES, 'aws');
-  const regionsInput = getString('regions');
-  let selection: RegionSelection | undefined;
-  let regions: string[] = [];
-  if (source === 'aws') {
-    selection = parseRegionSelection(regionsInput, '', env.AWS_REGION || env.AWS_DEFAULT_REGION);
-  } else {
-    regions = [...new Set(getList('regions').map((r) => r.toLowerCase()))];
-    const unknown = regions.find((r) => !partitionOf(r));
-    if (unknown)
-      throw new ConfigurationError(`Input 'regions' has unknown region '${unknown}'; use names such as us-east-1.`);
-  }
-  const repository = parseRepository(getString('repository') || env.GITHUB_REPOSITORY || '');
-  const token = getString('github-token');
-  if (source === 'github' && !token) {
-    throw new ConfigurationError(
-      `Input 'github-token' is empty; source: github needs a token that can read ${repository.owner}/${repository.repo}.`,
-    );
-  }
   const credentials: CredentialSettings = {
     roleToAssume: getString('role-to-assume') || undefined,
     roleSessionName: getString('role-session-name') || 'lambda-layer-release',
     audience: getString('audience') || 'sts.amazonaws.com',
   };
-  return { name, range, selection, regions, source, repository, token, credentials };
+  const token = getString('github-token');
+  if (source === 'aws') {
+    const selection = parseRegionSelection(getString('regions'), '', env.AWS_REGION || env.AWS_DEFAULT_REGION);
+    return { name, range, selection, regions: [], source, token, credentials };
+  }
+  const regions = githubRegions();
+  const repository = parseRepository(getString('repository') || env.GITHUB_REPOSITORY || '');
+  if (!token) {
+    throw new ConfigurationError(
+      `Input 'github-token' is empty; source: github needs a token that can read ${repository.owner}/${repository.repo}.`,
+    );
+  }
+  return { name, range, regions, source, repository, token, credentials };
 }
 
-async function fromAws(inputs: ResolveInputs, selection: RegionSelection, env: NodeJS.ProcessEnv) {
+async function fromAws(inputs: ResolveInputs, selection: RegionSelection, env: NodeJS.ProcessEnv): Promise<Found> {
   const own = env.AWS_REGION || env.AWS_DEFAULT_REGION;
   const stsRegion = own && partitionOf(own) === selection.partition ? own : homeRegion(selection.partition);
   const deps = {
@@ -76,31 +92,64 @@ async function fromAws(inputs: ResolveInputs, selection: RegionSelection, env: N
   const clients = new AwsClients({ credentials: provider });
   try {
     await checkCredentials(provider, inputs.credentials, deps);
-    const regions = await resolveRegions(selection, async (home) => enabledRegions(clients.ec2(home)));
-    const found = await listAwsCandidates({ name: inputs.name, regions, lambdaFor: (r) => clients.lambda(r) });
-    return { regions, found };
+    const all = await resolveRegions(selection, async (home) => enabledRegions(clients.ec2(home)));
+    const optional = new Set(all.filter((r) => !selection.named.includes(r)));
+    const listed = await listAwsRegions({
+      name: inputs.name,
+      regions: all,
+      optional,
+      lambdaFor: (r) => clients.lambda(r),
+    });
+    if (listed.notEnabled.length > 0) {
+      core.info(
+        `Left out ${listed.notEnabled.length} region(s) not enabled for the account: ${listed.notEnabled.join(', ')}.`,
+      );
+    }
+    const regions = all.filter((r) => !listed.notEnabled.includes(r));
+    if (regions.length === 0) {
+      throw new ConfigurationError(
+        `Input 'regions': none of ${all.join(', ')} is enabled for the account, so layer '${inputs.name}' cannot be there.`,
+      );
+    }
+    return { regions, optional, candidates: listed.candidates };
   } finally {
     clients.destroy();
   }
 }
 
-async function fromGitHub(inputs: ResolveInputs) {
+async function fromGitHub(inputs: ResolveInputs, repository: { owner: string; repo: string }): Promise<Found> {
   const octokit = github.getOctokit(inputs.token);
-  const { candidates: found, records } = await listGitHubCandidates({
+  const { candidates, records } = await listGitHubCandidates({
     octokit,
-    ...inputs.repository,
+    ...repository,
     name: inputs.name,
     logger: { warning: (m) => core.warning(m) },
   });
-  const { owner, repo } = inputs.repository;
+  const { owner, repo } = repository;
   core.info(`Read ${records} release record(s) of '${inputs.name}' in ${owner}/${repo}.`);
-  const regions = inputs.regions.length > 0 ? inputs.regions : [...found.keys()];
-  if (regions.length === 0) {
+  if (inputs.regions.length > 0) return { regions: inputs.regions, optional: new Set(), candidates };
+  if (candidates.size === 0) {
     throw new ConfigurationError(
       `No release of ${owner}/${repo} has a usable ${inputs.name}.arns.json asset; check 'name' and 'repository'.`,
     );
   }
-  return { regions, found };
+  return { regions: [...candidates.keys()], optional: new Set(candidates.keys()), candidates };
+}
+
+/** Optional regions left out: a layer that is absent there is expected, one that has only other versions is not. */
+function reportSkipped(inputs: ResolveInputs, resolution: Resolution): void {
+  const skipped = Object.entries(resolution.skipped ?? {});
+  const absent = skipped.filter(([, why]) => why === 'no versions').map(([r]) => r);
+  const other = skipped.filter(([, why]) => why !== 'no versions');
+  if (absent.length > 0) {
+    core.info(`Left out ${absent.length} region(s) without layer '${inputs.name}': ${absent.join(', ')}.`);
+  }
+  if (other.length > 0) {
+    core.warning(
+      `Left out ${other.length} region(s) where no version of '${inputs.name}' matches '${inputs.range.input}': ` +
+        `${other.map(([r, why]) => `${r} (${why})`).join('; ')}.`,
+    );
+  }
 }
 
 function summaryTable(name: string, range: VersionRange, resolution: Resolution): string {
@@ -119,15 +168,21 @@ function summaryTable(name: string, range: VersionRange, resolution: Resolution)
 
 export async function runResolve(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const inputs = getResolveInputs(env);
-  const { regions, found } = inputs.selection ? await fromAws(inputs, inputs.selection, env) : await fromGitHub(inputs);
-  const resolution = resolveFromCandidates(inputs.name, inputs.range, regions, found);
+  const found = inputs.selection
+    ? await fromAws(inputs, inputs.selection, env)
+    : await fromGitHub(inputs, inputs.repository!);
+  const resolution = resolveFromCandidates(inputs.name, inputs.range, found.regions, found.candidates, {
+    optional: found.optional,
+  });
+  reportSkipped(inputs, resolution);
+  const resolved = Object.keys(resolution.arns);
   core.setOutput('arns', JSON.stringify(resolution.arns));
   core.setOutput('versions', JSON.stringify(resolution.versions));
   core.setOutput('resolved-versions', JSON.stringify(resolution.semvers));
   core.setOutput('layer-version-arn', resolution.layerVersionArn ?? '');
   core.setOutput('resolved-version', resolution.resolvedVersion ?? '');
   if (resolution.resolvedVersion) {
-    core.info(`'${inputs.range.input}' resolved to ${resolution.resolvedVersion} in ${regions.length} region(s).`);
+    core.info(`'${inputs.range.input}' resolved to ${resolution.resolvedVersion} in ${resolved.length} region(s).`);
   } else {
     const byRegion = Object.entries(resolution.semvers).map(([r, v]) => `${r}: ${v}`);
     core.warning(

@@ -96,11 +96,21 @@ export function checkLayerName(value: string, input = 'name'): string {
   return value;
 }
 
-/** `owner/repo`, from an input or GITHUB_REPOSITORY. */
+/**
+ * `owner/repo`, from an input or GITHUB_REPOSITORY. The repository's web address is accepted too
+ * (`https://github.com/owner/repo`, with or without `.git`), since that is what users copy from the browser.
+ */
 export function parseRepository(value: string, input = 'repository'): { owner: string; repo: string } {
-  const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(value.trim());
+  const text = value
+    .trim()
+    .replace(/^https?:\/\/[^/\s]+\//i, '')
+    .replace(/\/+$/, '')
+    .replace(/\.git$/i, '');
+  const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(text);
   if (!match) {
-    throw new ConfigurationError(`Input '${input}' must be owner/repo, got '${value}'.`);
+    throw new ConfigurationError(
+      `Input '${input}' must be owner/repo (or https://github.com/owner/repo), got '${value.trim()}'.`,
+    );
   }
   return { owner: match[1], repo: match[2] };
 }

@@ -5,7 +5,8 @@
  */
 import { paginateListLayerVersions, type LambdaClient } from '@aws-sdk/client-lambda';
 import pLimit from 'p-limit';
-import { errorMessage } from '../errors.js';
+import { classifyAwsError, describeAwsError } from '../aws/errors.js';
+import { ConfigurationError } from '../errors.js';
 import { parseMarker } from '../publish/marker.js';
 import type { Candidate } from './range.js';
 
@@ -13,8 +14,16 @@ export interface AwsSourceOptions {
   name: string;
   regions: string[];
   lambdaFor(region: string): LambdaClient;
+  /** Regions the user did not name (`all`): one that is not enabled for the account is left out, not an error. */
+  optional?: ReadonlySet<string>;
   /** Regions listed at once. */
   concurrency?: number;
+}
+
+export interface AwsCandidates {
+  candidates: Map<string, Candidate[]>;
+  /** Optional regions that could not be listed because the account has not enabled them. */
+  notEnabled: string[];
 }
 
 /** Lists one region; the page size is the API's maximum so a long history costs few requests. */
@@ -30,24 +39,36 @@ export async function listRegionCandidates(client: LambdaClient, name: string): 
   return candidates;
 }
 
-/** Every region's candidates; a region that cannot be listed fails the whole lookup, naming each such region. */
-export async function listAwsCandidates(options: AwsSourceOptions): Promise<Map<string, Candidate[]>> {
+/**
+ * Every region's candidates. A region that cannot be listed fails the whole lookup with one line naming each such
+ * region and why (not enabled, the missing permission, AWS's error), except an optional region that is not enabled.
+ */
+export async function listAwsRegions(options: AwsSourceOptions): Promise<AwsCandidates> {
   const limit = pLimit(options.concurrency ?? 8);
   const failures: string[] = [];
-  const result = new Map<string, Candidate[]>();
+  const notEnabled: string[] = [];
+  const candidates = new Map<string, Candidate[]>();
   await Promise.all(
     options.regions.map((region) =>
       limit(async () => {
         try {
-          result.set(region, await listRegionCandidates(options.lambdaFor(region), options.name));
+          candidates.set(region, await listRegionCandidates(options.lambdaFor(region), options.name));
         } catch (err) {
-          failures.push(`${region}: ${errorMessage(err)}`);
+          if (options.optional?.has(region) && classifyAwsError(err) === 'not-enabled') notEnabled.push(region);
+          else failures.push(`${region}: ${describeAwsError(err, 'ListLayerVersions')}`);
         }
       }),
     ),
   );
   if (failures.length > 0) {
-    throw new Error(`Could not list the versions of layer '${options.name}' in ${failures.sort().join('; ')}`);
+    throw new ConfigurationError(
+      `Could not list the versions of layer '${options.name}' in ${failures.sort().join('; ')}`,
+    );
   }
-  return result;
+  return { candidates, notEnabled: notEnabled.sort() };
+}
+
+/** Every region's candidates; any region that cannot be listed fails the lookup (see listAwsRegions). */
+export async function listAwsCandidates(options: AwsSourceOptions): Promise<Map<string, Candidate[]>> {
+  return (await listAwsRegions(options)).candidates;
 }

@@ -3,6 +3,7 @@
  * nothing more than read access to the repository (any token for a public one), not AWS credentials.
  */
 import pLimit from 'p-limit';
+import { ConfigurationError, errorMessage } from '../errors.js';
 import { assetName, parseRecord } from '../release/records.js';
 import type { Octokit } from '../release/github.js';
 import type { ResultRecord } from '../release/record.js';
@@ -28,6 +29,32 @@ export interface GitHubCandidates {
   records: number;
 }
 
+interface ReleaseAsset {
+  id: number;
+  tag: string;
+  /** The release is marked "pre-release" on GitHub. */
+  prerelease: boolean;
+}
+
+function httpStatus(err: unknown): number | undefined {
+  const status = (err as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/** An Octokit failure as one line that says what to check; anything that is not an HTTP answer stays a bug. */
+function readFailure(options: GitHubSourceOptions, what: string, err: unknown): Error {
+  const status = httpStatus(err);
+  if (status === undefined) return err instanceof Error ? err : new Error(String(err));
+  const text = errorMessage(err).split(' - ')[0].replace(/\s+/g, ' ').trim();
+  const hint =
+    status === 404 || status === 401 || status === 403
+      ? "; check 'repository' and that 'github-token' can read it"
+      : '';
+  return new ConfigurationError(
+    `Could not read ${what} of ${options.owner}/${options.repo}: ${text} (HTTP ${status})${hint}.`,
+  );
+}
+
 async function downloadAsset(options: GitHubSourceOptions, assetId: number): Promise<string> {
   const response = await options.octokit.request('GET /repos/{owner}/{repo}/releases/assets/{asset_id}', {
     owner: options.owner,
@@ -42,10 +69,41 @@ async function downloadAsset(options: GitHubSourceOptions, assetId: number): Pro
   return JSON.stringify(data);
 }
 
+/** The `<name>.arns.json` asset of every release that is not a draft, newest release first. */
+async function listAssets(options: GitHubSourceOptions): Promise<ReleaseAsset[]> {
+  const { octokit, owner, repo } = options;
+  const wanted = assetName(options.name);
+  const maxReleases = options.maxReleases ?? 1000;
+  const assets: ReleaseAsset[] = [];
+  let seen = 0;
+  try {
+    for await (const page of octokit.paginate.iterator(octokit.rest.repos.listReleases, {
+      owner,
+      repo,
+      per_page: 100,
+    })) {
+      for (const release of page.data) {
+        if (release.draft) continue;
+        const asset = release.assets.find((a) => a.name === wanted && a.state === 'uploaded');
+        if (asset) assets.push({ id: asset.id, tag: release.tag_name, prerelease: release.prerelease });
+      }
+      seen += page.data.length;
+      if (seen >= maxReleases) {
+        options.logger?.warning(`Read only the newest ${seen} releases of ${owner}/${repo}; older ones are ignored.`);
+        break;
+      }
+    }
+  } catch (err) {
+    throw readFailure(options, 'the releases', err);
+  }
+  return assets;
+}
+
 /** Adds a record's available rows; a record whose ARNs do not hold up is skipped whole, with a warning. */
 function addRecord(
   result: Map<string, Candidate[]>,
   record: ResultRecord,
+  asset: ReleaseAsset,
   source: string,
   options: GitHubSourceOptions,
 ) {
@@ -56,39 +114,41 @@ function addRecord(
   }
   for (const [region, row] of Object.entries(record.regions)) {
     if (!isAvailable(row) || row.version === undefined || !row.arn) continue;
-    result.set(region, [
-      ...(result.get(region) ?? []),
-      { semver: record.version, layerVersion: row.version, arn: row.arn },
-    ]);
+    const candidate: Candidate = { semver: record.version, layerVersion: row.version, arn: row.arn };
+    if (asset.prerelease) candidate.prerelease = true;
+    result.set(region, [...(result.get(region) ?? []), candidate]);
   }
 }
 
 export async function listGitHubCandidates(options: GitHubSourceOptions): Promise<GitHubCandidates> {
-  const { octokit, owner, repo, name } = options;
+  const { name } = options;
   const wanted = assetName(name);
-  const maxReleases = options.maxReleases ?? 1000;
-  const assets: { id: number; tag: string }[] = [];
-  let seen = 0;
-  for await (const page of octokit.paginate.iterator(octokit.rest.repos.listReleases, { owner, repo, per_page: 100 })) {
-    for (const release of page.data) {
-      if (release.draft) continue;
-      const asset = release.assets.find((a) => a.name === wanted && a.state === 'uploaded');
-      if (asset) assets.push({ id: asset.id, tag: release.tag_name });
-    }
-    seen += page.data.length;
-    if (seen >= maxReleases) break;
-  }
+  const assets = await listAssets(options);
   const limit = pLimit(options.concurrency ?? 4);
-  const texts = await Promise.all(assets.map((a) => limit(() => downloadAsset(options, a.id))));
+  const texts = await Promise.all(
+    assets.map((a) =>
+      limit(async () => {
+        try {
+          return await downloadAsset(options, a.id);
+        } catch (err) {
+          // Deleted since the list was read (a rerun replacing it): that release has nothing to offer now.
+          if (httpStatus(err) !== 404) throw readFailure(options, `${wanted} of release ${a.tag}`, err);
+          options.logger?.warning(`Ignoring ${wanted} of release ${a.tag}: it was deleted while being read.`);
+          return undefined;
+        }
+      }),
+    ),
+  );
   const candidates = new Map<string, Candidate[]>();
   let records = 0;
   texts.forEach((text, i) => {
+    if (text === undefined) return;
     const source = `${wanted} of release ${assets[i].tag}`;
     let record: ResultRecord;
     try {
       record = parseRecord(text, source);
     } catch (err) {
-      options.logger?.warning(`Ignoring ${(err as Error).message}`);
+      options.logger?.warning(`Ignoring ${source}: it ${errorMessage(err).replace(`${source} `, '')}`);
       return;
     }
     if (record.name !== name) {
@@ -96,7 +156,7 @@ export async function listGitHubCandidates(options: GitHubSourceOptions): Promis
       return;
     }
     records++;
-    addRecord(candidates, record, source, options);
+    addRecord(candidates, record, assets[i], source, options);
   });
   return { candidates, records };
 }

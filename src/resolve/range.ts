@@ -11,10 +11,19 @@ export interface VersionRange {
   input: string;
   /** The normalized semver range. */
   range: string;
+  /** Set when the input names one version (`1.4.2`, `v1.4.2`, `=1.4.2`): that version without build metadata. */
+  exact?: string;
+  /** The build metadata of an exact input (`1.4.2+build.7` -> `build.7`): then only that build matches. */
+  build?: string;
+}
+
+/** `V1.2.3` as tags are sometimes spelled; semver itself only knows a lower-case `v`. */
+function normalize(value: string): string {
+  return value.replace(/^(=?\s*)V(?=\d)/, '$1v');
 }
 
 export function parseRange(input: string): VersionRange {
-  const value = input.trim();
+  const value = normalize(input.trim());
   if (value === '' || value.toLowerCase() === 'latest') return { input: value || 'latest', range: '*' };
   const range = semver.validRange(value);
   if (range === null) {
@@ -22,11 +31,20 @@ export function parseRange(input: string): VersionRange {
       `Input 'version' must be a semver range such as ^1.2, ~1.4.0, 1.x, 1.4.2 or latest; got '${value}'.`,
     );
   }
-  return { input: value, range };
+  const parsed: VersionRange = { input: value, range };
+  const exact = semver.parse(value.replace(/^=\s*/, ''));
+  if (exact) {
+    parsed.exact = exact.version;
+    if (exact.build.length > 0) parsed.build = exact.build.join('.');
+  }
+  return parsed;
 }
 
 export function inRange(version: string, range: VersionRange): boolean {
-  return semver.valid(version) !== null && semver.satisfies(version, range.range);
+  const parsed = semver.parse(version);
+  if (!parsed || !semver.satisfies(parsed, range.range)) return false;
+  // Semver ignores build metadata when comparing; a user who names one build wants that build, not a sibling.
+  return range.build === undefined || parsed.build.join('.') === range.build;
 }
 
 /** A version that resolve can hand out in one region. */
@@ -36,6 +54,16 @@ export interface Candidate {
   /** Lambda's layer version number in that region. */
   layerVersion: number;
   arn: string;
+  /**
+   * The GitHub release it comes from is marked "pre-release": not for general use yet, whatever its semver says.
+   * Such a candidate matches only a range that names its version exactly.
+   */
+  prerelease?: boolean;
+}
+
+function eligible(candidate: Candidate, range: VersionRange): boolean {
+  if (!inRange(candidate.semver, range)) return false;
+  return !candidate.prerelease || range.exact !== undefined;
 }
 
 /**
@@ -45,7 +73,7 @@ export interface Candidate {
 export function pickNewest(candidates: Candidate[], range: VersionRange): Candidate | undefined {
   let best: Candidate | undefined;
   for (const c of candidates) {
-    if (!inRange(c.semver, range)) continue;
+    if (!eligible(c, range)) continue;
     if (!best) {
       best = c;
       continue;

@@ -13,8 +13,18 @@ export interface Resolution {
   semvers: Record<string, string>;
   /** The semver when every region resolved to the same one; undefined when they differ. */
   resolvedVersion?: string;
-  /** The ARN when exactly one region was asked for. */
+  /** The ARN when exactly one region resolved. */
   layerVersionArn?: string;
+  /** Optional regions left out, with why (`no versions`, `only 1.0.0`); absent when none were. */
+  skipped?: Record<string, string>;
+}
+
+export interface ResolveOptions {
+  /**
+   * Regions the user did not name (from `all`, `all-enabled`, or every region a repository's releases list): one
+   * without a match is left out instead of failing the lookup, as long as some region resolves.
+   */
+  optional?: ReadonlySet<string>;
 }
 
 /** Raised when the range matches nothing in some regions; names every such region. */
@@ -22,38 +32,48 @@ export class NoMatchError extends ConfigurationError {
   override name = 'NoMatchError';
 }
 
+/** What a region has, for messages: `no versions`, or its newest few semvers. */
+function whatItHas(candidates: Candidate[] | undefined): string {
+  const all = candidates ?? [];
+  if (all.length === 0) return 'no versions';
+  return `only ${[...new Set(all.map((c) => c.semver))].sort(semver.rcompare).slice(0, 5).join(', ')}`;
+}
+
 export function resolveFromCandidates(
   name: string,
   range: VersionRange,
   regions: string[],
   candidates: Map<string, Candidate[]>,
+  options: ResolveOptions = {},
 ): Resolution {
   const resolution: Resolution = { arns: {}, versions: {}, semvers: {} };
   const missing: string[] = [];
+  const skipped: Record<string, string> = {};
   for (const region of sortRegions(regions)) {
     const best = pickNewest(candidates.get(region) ?? [], range);
     if (!best) {
-      missing.push(region);
+      if (options.optional?.has(region)) skipped[region] = whatItHas(candidates.get(region));
+      else missing.push(region);
       continue;
     }
     resolution.arns[region] = best.arn;
     resolution.versions[region] = best.layerVersion;
     resolution.semvers[region] = best.semver;
   }
-  if (missing.length > 0) {
-    const found = (region: string) => {
-      const all = candidates.get(region) ?? [];
-      return all.length === 0
-        ? 'no versions'
-        : `only ${[...new Set(all.map((c) => c.semver))].sort(semver.rcompare).slice(0, 5).join(', ')}`;
-    };
+  const resolved = Object.keys(resolution.arns);
+  if (missing.length > 0 || resolved.length === 0) {
+    // A named region that misses is the error; the optional ones only matter when nothing resolved at all.
+    const all = missing.length > 0 ? missing : Object.keys(skipped);
     throw new NoMatchError(
-      `No version of layer '${name}' matches '${range.input}' in ${missing.length} region(s): ` +
-        missing.map((r) => `${r} (${found(r)})`).join('; '),
+      `No version of layer '${name}' matches '${range.input}' in ${all.length} region(s): ` +
+        sortRegions(all)
+          .map((r) => `${r} (${whatItHas(candidates.get(r))})`)
+          .join('; '),
     );
   }
+  if (Object.keys(skipped).length > 0) resolution.skipped = skipped;
   const distinct = new Set(Object.values(resolution.semvers));
   if (distinct.size === 1) resolution.resolvedVersion = [...distinct][0];
-  if (regions.length === 1) resolution.layerVersionArn = Object.values(resolution.arns)[0];
+  if (resolved.length === 1) resolution.layerVersionArn = resolution.arns[resolved[0]];
   return resolution;
 }
