@@ -26,6 +26,9 @@ function filters(params: URLSearchParams): { name: string; values: string[] }[] 
   return out;
 }
 
+/** The filters DescribeRegions documents; EC2 refuses any other name. */
+const FILTERS = ['endpoint', 'region-name', 'opt-in-status'];
+
 function field(row: RegionRow, filter: string): string | undefined {
   if (filter === 'region-name') return row.name;
   if (filter === 'endpoint') return row.endpoint;
@@ -48,6 +51,9 @@ function describeRegions(ctx: AwsContext, req: EmuRequest, params: URLSearchPara
   if (unknown) return ec2Error(400, 'InvalidParameterValue', `Invalid region: ${unknown}`);
   if (names.length) rows = rows.filter((row) => names.includes(row.name));
   for (const filter of filters(params)) {
+    if (!FILTERS.includes(filter.name)) {
+      return ec2Error(400, 'InvalidParameterValue', `The filter '${filter.name}' is invalid`);
+    }
     rows = rows.filter((row) => filter.values.includes(field(row, filter.name) ?? ''));
   }
   const items = rows

@@ -133,7 +133,13 @@ function byPath(
   const prefix = path.endsWith('/') ? path : `${path}/`;
   const recursive = input.Recursive === true;
   const max = typeof input.MaxResults === 'number' ? input.MaxResults : 10;
-  if (max < 1 || max > 10) throw new SsmError('ValidationException', 'MaxResults must be between 1 and 10.');
+  if (max < 1 || max > 10) {
+    const rule = max < 1 ? 'greater than or equal to 1' : 'less than or equal to 10';
+    throw new SsmError(
+      'ValidationException',
+      `1 validation error detected: Value '${max}' at 'maxResults' failed to satisfy constraint: Member must have value ${rule}`,
+    );
+  }
   const matching = [...all.values()]
     .filter((p) => p.name.startsWith(prefix) && (recursive || !p.name.slice(prefix.length).includes('/')))
     .sort((a, b) => (a.name < b.name ? -1 : 1));
@@ -141,6 +147,19 @@ function byPath(
   const pageItems = matching.slice(start, start + max);
   const next = start + max < matching.length ? Buffer.from(String(start + max)).toString('base64url') : undefined;
   return ok({ Parameters: pageItems.map((p) => output(p, region, account)), ...(next ? { NextToken: next } : {}) });
+}
+
+/** The parameter (or path) IAM evaluates for the call, as an ARN. */
+function deniedResource(req: EmuRequest, region: string, account: string): string {
+  let name = '*';
+  try {
+    const input = JSON.parse(req.body.toString('utf8') || '{}') as Record<string, unknown>;
+    const named = input.Name ?? input.Path ?? (Array.isArray(input.Names) ? input.Names[0] : undefined);
+    if (typeof named === 'string') name = named.startsWith('/') ? named.slice(1) : named;
+  } catch {
+    // an unreadable body names no parameter
+  }
+  return `arn:${partitionOf(region)}:ssm:${region}:${account}:parameter/${name}`;
 }
 
 function target(req: EmuRequest): string {
@@ -172,7 +191,8 @@ export function createSsmService(ctx: AwsContext): Service {
         return ssmError(
           400,
           'AccessDeniedException',
-          `User: ${caller.arn} is not authorized to perform: ssm:${target(req)} with an explicit deny in an identity-based policy`,
+          `User: ${caller.arn} is not authorized to perform: ssm:${target(req)} on resource: ` +
+            `${deniedResource(req, region, caller.account)} with an explicit deny in an identity-based policy`,
         );
       }
       try {

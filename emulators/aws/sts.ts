@@ -66,10 +66,12 @@ function roleSession(params: URLSearchParams): { roleArn: string; sessionName: s
     );
   }
   if (!Number.isInteger(duration) || duration < 900 || duration > 43200) {
+    const rule = duration < 900 ? 'greater than or equal to 900' : 'less than or equal to 43200';
     throw new StsError(
       400,
       'ValidationError',
-      `The requested DurationSeconds (${duration}) is out of range (900-43200).`,
+      `1 validation error detected: Value '${params.get('DurationSeconds')}' at 'durationSeconds' failed to satisfy ` +
+        `constraint: Member must have value ${rule}`,
     );
   }
   return { roleArn, sessionName, duration };
