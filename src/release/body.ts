@@ -1,8 +1,14 @@
 /**
  * Patches one layer's section of a release body in place. Text outside the section, and other layers' sections,
  * are kept byte for byte, whatever line endings the body uses (bodies edited on github.com come back with CRLF).
+ *
+ * A marker counts only where this action writes it: alone at the start of a line, outside fenced code blocks. Release
+ * notes that quote a section in a code block (how the table looks, a migration guide) keep the quote untouched.
  */
 const MARKER_START = '<!-- lambda-layer-release:';
+const MARKER_LINE = /^<!-- lambda-layer-release:([A-Za-z0-9_-]{1,140}):(begin|end) -->/;
+/** A CommonMark fence: up to three spaces, then three or more backticks or tildes (a backtick fence's info has none). */
+const FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
 
 export function beginMarker(name: string): string {
   return `${MARKER_START}${name}:begin -->`;
@@ -14,6 +20,47 @@ export function endMarker(name: string): string {
 
 function lineEnding(body: string): string {
   return body.includes('\r\n') ? '\r\n' : '\n';
+}
+
+interface Marker {
+  at: number;
+  length: number;
+  name: string;
+  kind: 'begin' | 'end';
+}
+
+/**
+ * Every marker line, in order, skipping those inside a closed fenced code block. A fence that is never closed hides
+ * nothing: GitHub would show the rest as code, but treating it as text keeps a rerun from appending a second section.
+ */
+function findMarkers(body: string): Marker[] {
+  const markers: Marker[] = [];
+  let fence: { char: string; length: number; inside: Marker[] } | undefined;
+  for (let start = 0; start <= body.length;) {
+    const newline = body.indexOf('\n', start);
+    const end = newline < 0 ? body.length : newline;
+    const line = body.slice(start, end).replace(/\r$/, '');
+    const fenceMatch = FENCE.exec(line);
+    const marker = MARKER_LINE.exec(line);
+    if (fence) {
+      const closes =
+        fenceMatch &&
+        fenceMatch[1][0] === fence.char &&
+        fenceMatch[1].length >= fence.length &&
+        fenceMatch[2].trim() === '';
+      if (closes) fence = undefined;
+      else if (marker)
+        fence.inside.push({ at: start, length: marker[0].length, name: marker[1], kind: marker[2] as Marker['kind'] });
+    } else if (fenceMatch && !(fenceMatch[1][0] === '`' && fenceMatch[2].includes('`'))) {
+      fence = { char: fenceMatch[1][0], length: fenceMatch[1].length, inside: [] };
+    } else if (marker) {
+      markers.push({ at: start, length: marker[0].length, name: marker[1], kind: marker[2] as Marker['kind'] });
+    }
+    if (newline < 0) break;
+    start = newline + 1;
+  }
+  if (fence) markers.push(...fence.inside);
+  return markers;
 }
 
 /**
@@ -42,16 +89,15 @@ function guessSectionEnd(body: string, from: number, limit: number): number {
 }
 
 /** [start, end) of the first section of `name`, or undefined when the body has none. */
-function findSection(body: string, name: string, from = 0): { start: number; end: number } | undefined {
-  const begin = beginMarker(name);
-  const start = body.indexOf(begin, from);
-  if (start < 0) return undefined;
-  const afterBegin = start + begin.length;
-  const nextMarker = body.indexOf(MARKER_START, afterBegin);
-  const end = endMarker(name);
-  if (nextMarker >= 0 && body.startsWith(end, nextMarker)) return { start, end: nextMarker + end.length };
-  const limit = nextMarker >= 0 ? nextMarker : body.length;
-  return { start, end: guessSectionEnd(body, afterBegin, limit) };
+function findSection(body: string, name: string): { start: number; end: number } | undefined {
+  const markers = findMarkers(body);
+  const i = markers.findIndex((m) => m.name === name && m.kind === 'begin');
+  if (i < 0) return undefined;
+  const begin = markers[i];
+  const next = markers[i + 1];
+  if (next && next.name === name && next.kind === 'end') return { start: begin.at, end: next.at + next.length };
+  const limit = next ? next.at : body.length;
+  return { start: begin.at, end: guessSectionEnd(body, begin.at + begin.length, limit) };
 }
 
 /**

@@ -7,11 +7,12 @@ import { ConfigurationError } from '../errors.js';
 import { assetName, serializeRecord } from './records.js';
 import { patchBody } from './body.js';
 import type { ResultRecord } from './record.js';
-import { renderSection } from './section.js';
+import { BODY_LIMIT, renderSection, renderShortSection } from './section.js';
 import type { ReleasePayload } from './settings.js';
 import { validateArns } from './validate.js';
 
 export type Octokit = ReturnType<typeof getOctokit>;
+export { BODY_LIMIT };
 
 export interface ReleaseLogger {
   info(message: string): void;
@@ -112,18 +113,47 @@ async function replaceAsset(
 }
 
 /**
+ * The section for a body: the full table when the patched body stays within GitHub's limit, else the short section
+ * that points at the asset (with a warning), else a ConfigurationError: the notes themselves are too long.
+ */
+function fittingSection(options: UpdateReleaseOptions, current: string, release: Release, asset: AssetRef): string {
+  const { record } = options;
+  const full = renderSection(record);
+  if (patchBody(current, record.name, full).length <= BODY_LIMIT) return full;
+  const short = renderShortSection(record, asset);
+  if (patchBody(current, record.name, short).length <= BODY_LIMIT) {
+    (options.logger ?? silent).warning(
+      `The ARN table of '${record.name}' would make the notes of release ${release.tag_name} longer than GitHub's ` +
+        `125,000 characters; the section points at ${asset.name} instead.`,
+    );
+    return short;
+  }
+  throw new ConfigurationError(
+    `The notes of release ${release.tag_name} are ${current.length} characters long; with the '${record.name}' ` +
+      `section they would pass GitHub's limit of 125,000 characters. Shorten them and rerun; meanwhile the ARNs are ` +
+      `in its ${asset.name} asset.`,
+  );
+}
+
+interface AssetRef {
+  name: string;
+  url: string;
+}
+
+/**
  * Reads the body just before writing it, and reads it back after: two layers' jobs that update the same release at
  * once can overwrite each other's section, and GitHub offers no conditional update. A lost section is written again.
  */
-async function writeSection(options: UpdateReleaseOptions, releaseId: number): Promise<boolean> {
+async function writeSection(options: UpdateReleaseOptions, release: Release, asset: AssetRef): Promise<boolean> {
   const { octokit, owner, repo, record } = options;
   const logger = options.logger ?? silent;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const section = renderSection(record);
   const attempts = Math.max(1, options.bodyAttempts ?? 3);
+  const releaseId = release.id;
   let changed = false;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const current = (await octokit.rest.repos.getRelease({ owner, repo, release_id: releaseId })).data.body ?? '';
+    const section = fittingSection(options, current, release, asset);
     const patched = patchBody(current, record.name, section);
     if (patched === current) return changed;
     await octokit.rest.repos.updateRelease({ owner, repo, release_id: releaseId, body: patched });
@@ -147,7 +177,7 @@ export async function updateRelease(options: UpdateReleaseOptions): Promise<Upda
   const name = assetName(record.name);
   const asset = await replaceAsset(octokit, owner, repo, release, name, serializeRecord(record));
   logger.info(`Uploaded ${name} to release ${release.tag_name}${asset.replaced ? ' (replacing the older one)' : ''}.`);
-  const bodyChanged = await writeSection(options, release.id);
+  const bodyChanged = await writeSection(options, release, { name, url: asset.url });
   logger.info(
     bodyChanged
       ? `Updated the '${record.name}' section of release ${release.tag_name}: ${release.html_url}`

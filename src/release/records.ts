@@ -66,6 +66,9 @@ export function parseRecord(text: string, source: string): ResultRecord {
       if (typeof value[key] !== 'string') throw new Error(`${key} is missing`);
     }
     if (!semver.valid(value.version as string)) throw new Error(`version '${String(value.version)}' is not semver`);
+    // Both end up in the release notes: a value that is not a digest is damage or a forgery, not a layer.
+    if (!/^[0-9a-f]{64}$/i.test(value.sha256 as string)) throw new Error('sha256 is not 64 hex digits');
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value.codeSha256 as string)) throw new Error('codeSha256 is not base64');
     if (!isObject(value.regions)) throw new Error('regions is not an object');
     const record: ResultRecord = {
       schema: 1,

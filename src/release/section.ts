@@ -7,6 +7,8 @@ import type { RegionResult, ResultRecord } from './record.js';
 
 const PARTITION_ORDER = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f'];
 const ERROR_CELL_LIMIT = 200;
+/** GitHub refuses a release body longer than this (422 "body is too long (maximum is 125000 characters)"). */
+export const BODY_LIMIT = 125_000;
 
 /**
  * Partition first (commercial, China, GovCloud, ISO), then the region code alphabetically with its number compared
@@ -34,13 +36,21 @@ export function cellText(text: string): string {
   return line.length > ERROR_CELL_LIMIT ? `${line.slice(0, ERROR_CELL_LIMIT - 1)}…` : line;
 }
 
+/**
+ * A value from a record as inline code. Records can come from a matrix leg's artifact: one line, without backticks
+ * or angle brackets, a value can neither leave its code span nor look like a section marker.
+ */
+function code(value: string): string {
+  return `\`${value.replace(/[`<>]/g, '').replace(/\s+/g, ' ').trim()}\``;
+}
+
 function codeList(values: string[] | undefined, none: string): string {
-  return values && values.length > 0 ? values.map((v) => `\`${v}\``).join(', ') : none;
+  return values && values.length > 0 ? values.map(code).join(', ') : none;
 }
 
 function describeSharing(principals: string[]): string {
   if (principals.length === 0) return 'private (this account only)';
-  return principals.map((p) => (p === 'public' || p === '*' ? 'public (every AWS account)' : `\`${p}\``)).join(', ');
+  return principals.map((p) => (p === 'public' || p === '*' ? 'public (every AWS account)' : code(p))).join(', ');
 }
 
 /** One line for the sharing of the available rows; says so when regions differ rather than picking one. */
@@ -86,15 +96,19 @@ export interface SectionOptions {
   headingLevel?: number;
 }
 
+function heading(record: ResultRecord, options: SectionOptions): string {
+  const hashes = '#'.repeat(Math.min(Math.max(options.headingLevel ?? 3, 1), 6));
+  return `${hashes} Lambda layer \`${record.name}\` ${record.version}`;
+}
+
 /** The section's markdown, without the begin/end markers (patchBody adds them). Ends with a newline. */
 export function renderSection(record: ResultRecord, options: SectionOptions = {}): string {
-  const hashes = '#'.repeat(Math.min(Math.max(options.headingLevel ?? 3, 1), 6));
   const lines = [
-    `${hashes} Lambda layer \`${record.name}\` ${record.version}`,
+    heading(record, options),
     '',
     statusLine(record),
     '',
-    `- **sha256:** \`${record.sha256}\``,
+    `- **sha256:** ${code(record.sha256)}`,
     `- **Runtimes:** ${codeList(record.runtimes, 'any')}`,
     `- **Architectures:** ${codeList(record.architectures, 'any')}`,
     `- **Shared with:** ${sharingLine(record)}`,
@@ -102,6 +116,22 @@ export function renderSection(record: ResultRecord, options: SectionOptions = {}
     '| Region | Version | ARN |',
     '| --- | --- | --- |',
     ...sortRegions(Object.keys(record.regions)).map((region) => row(region, record.regions[region])),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The section without its table, for release notes so long that the table would push the body past GitHub's limit:
+ * what was released, and where the ARNs are instead (the `<name>.arns.json` asset).
+ */
+export function renderShortSection(record: ResultRecord, asset: { name: string; url: string }): string {
+  const lines = [
+    heading(record, {}),
+    '',
+    statusLine(record),
+    '',
+    `- **sha256:** ${code(record.sha256)}`,
+    `- **ARNs:** [\`${asset.name}\`](${asset.url}) (the table does not fit in these release notes: GitHub allows 125,000 characters)`,
   ];
   return `${lines.join('\n')}\n`;
 }
