@@ -1,8 +1,12 @@
 import { LambdaClient, ListLayersCommand } from '@aws-sdk/client-lambda';
+import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { describe, expect, test } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pLimit from 'p-limit';
+import { SERVICES } from '../emulators/http.js';
 import { useEnv } from '../__fixtures__/emulator-support.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -102,13 +106,118 @@ describe('emulators/main.ts', () => {
     expect(await emulator.exited).toEqual({ code: 0, signal: null });
   }, 30_000);
 
-  test('refuses a bad option with the usage, exit 2', async () => {
-    const child = spawn(TSX, ['emulators/main.ts', '--fault-rate', '2'], { cwd: ROOT, env: BASE_ENV });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise((resolve) => child.once('exit', resolve));
-    expect(code).toBe(2);
-    expect(stderr).toContain('--fault-rate is a probability between 0 and 1');
+  test.concurrent.each([
+    [['--fault-rate', '2'], '--fault-rate is a probability between 0 and 1'],
+    [['--port', '99999'], '--port must be an integer from 0 to 65535'],
+    [['--port', '1.5'], '--port must be an integer'],
+    [['--latency-ms', 'abc'], "--latency-ms must be a non-negative number, got 'abc'"],
+    [['--latency-ms', ''], '--latency-ms must be a non-negative number'],
+    [['--retry-after=-1'], '--retry-after must be a non-negative number'],
+    [['--faults', '404'], "Unknown fault '404'"],
+    [['--faults', ','], '--faults names no fault kind'],
+    [['--fault-services', 'lambda,nope'], "Unknown service 'nope' in --fault-services"],
+    [['--latency-services', 'iam'], "Unknown service 'iam' in --latency-services"],
+    [['--not-enabled', 'Foo_Bar'], "--not-enabled: 'Foo_Bar' is not a region name"],
+    [['--denied', 'us-east'], "--denied: 'us-east' is not a region name"],
+    [['--nope'], "Unknown option '--nope'"],
+    [['eu-west-1'], "Unexpected argument 'eu-west-1'"],
+  ])('refuses %j with the usage, exit 2', async (args, message) => {
+    const { code, stdout, stderr } = await limit(() => runMain(args));
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+    expect(stderr).toContain(message);
     expect(stderr).toContain('Usage: npm run emulate --');
+  });
+
+  test('--help describes every option and service, exit 0', async () => {
+    const { code, stdout } = await runMain(['--help']);
+    expect(code).toBe(0);
+    const source = await readFile(path.join(ROOT, 'emulators/main.ts'), 'utf8');
+    const options = [...source.matchAll(/^ {8}'?([a-z-]+)'?: \{ type:/gm)].map((m) => `--${m[1]}`);
+    expect(options.length).toBeGreaterThan(10);
+    for (const option of options) expect(stdout).toMatch(new RegExp(`^  ${option} `, 'm'));
+    for (const service of SERVICES) expect(stdout).toContain(service);
+  });
+
+  test('the env line has every variable the READMEs list', async () => {
+    const emulator = await start(TSX, ['emulators/main.ts'], false);
+    emulator.child.kill('SIGTERM');
+    const listed = new Map<string, string | undefined>();
+    for (const [file, heading] of README_SECTIONS) {
+      const text = await readFile(path.join(ROOT, file), 'utf8');
+      const section = text.slice(text.indexOf(heading), text.indexOf('\n## ', text.indexOf(heading) + 1));
+      // A sentence that says a variable is left unset names one the env line must not have.
+      for (const sentence of section.split(/\.\s/).filter((s) => !/left unset/.test(s))) {
+        for (const m of sentence.matchAll(/`([A-Z][A-Z0-9_]{3,})(?:=([^`]*))?`/g)) listed.set(m[1], m[2]);
+      }
+    }
+    expect(listed.size).toBeGreaterThan(15);
+    for (const [name, value] of listed) {
+      expect([name, emulator.env[name] !== undefined]).toEqual([name, true]);
+      if (value !== undefined) expect([name, emulator.env[name]]).toEqual([name, value]);
+    }
+    expect(emulator.env.GITHUB_SERVER_URL).toBeUndefined();
+  }, 30_000);
+
+  test('the flags reach the running emulator', async () => {
+    const flags = ['--latency-ms', '300', '--latency-services', 'ec2', '--faults', '429', '--fault-services', 'ssm'];
+    const more = [
+      '--seed',
+      'x',
+      '--retry-after',
+      '4',
+      '--not-enabled',
+      'ap-east-1',
+      '--denied',
+      'eu-south-2,me-south-1',
+    ];
+    const emulator = await start(TSX, ['emulators/main.ts', ...flags, ...more], false);
+    try {
+      const url = emulator.env.AWS_ENDPOINT_URL;
+      const config = await (await fetch(`${url}/__emulator/config`)).json();
+      expect(config).toEqual({
+        latencyMs: 300,
+        latencyServices: ['ec2'],
+        faults: { rate: 0.25, kinds: ['429'], seed: 'x', services: ['ssm'], retryAfterSeconds: 4 },
+      });
+      expect(await (await fetch(`${url}/__emulator/aws/config`)).json()).toMatchObject({
+        notEnabled: ['ap-east-1'],
+        denied: ['eu-south-2', 'me-south-1'],
+      });
+      const restore = useEnv(emulator.env);
+      try {
+        expect(await listLayers('us-east-1')).toBe('ok');
+        const ec2Started = performance.now();
+        await new EC2Client({ region: 'us-east-1', maxAttempts: 1 }).send(new DescribeRegionsCommand({}));
+        const ec2Ms = performance.now() - ec2Started;
+        // A lower bound only (timing goals belong in bench/): EC2 answers after the latency.
+        expect(ec2Ms).toBeGreaterThanOrEqual(290);
+      } finally {
+        restore();
+      }
+    } finally {
+      emulator.child.kill('SIGTERM');
+      await emulator.exited;
+    }
   }, 30_000);
 });
+
+/** README sections that list the env line's variables: [file, heading]. */
+const README_SECTIONS = [
+  ['README.md', '## Local services'],
+  ['emulators/aws/README.md', '## Variables'],
+  ['emulators/github/README.md', '## Environment'],
+] as const;
+
+const limit = pLimit(3);
+
+/** Runs emulators/main.ts to its exit (bounded: 20 s). */
+function runMain(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(TSX, ['emulators/main.ts', ...args], { cwd: ROOT, env: BASE_ENV, timeout: 20_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { parseFaultKinds } from './faults.js';
+import { parseFaultKinds, type FaultKind } from './faults.js';
 import { SERVICES, type ServiceName } from './http.js';
 import { startEmulator } from './index.js';
 
@@ -9,6 +9,30 @@ const USAGE =
   `[--seed S] [--fault-services ${SERVICES.join(',')}] [--not-enabled REGION,...] [--denied REGION,...] ` +
   '[--retry-after S]';
 
+/** The rate `--faults` implies when `--fault-rate` is not given: naming faults means wanting some. */
+const RATE_WITH_FAULTS = 0.25;
+
+const HELP = `${USAGE}
+
+Starts the local AWS (Lambda layers, STS, EC2 DescribeRegions, SSM, S3) and GitHub (artifacts, releases, OIDC)
+services on one 127.0.0.1 port, prints one line of JSON {"env": {...}} with every variable a client needs, and serves
+until SIGTERM or SIGINT. Lists take commas or spaces.
+
+  --port N                 port to listen on (default: a free one)
+  --latency-ms N           delay every answer by N ms (default 0)
+  --latency-services S,..  only these services get the latency (default: all)
+  --fault-rate F           probability 0..1 that a request gets a fault (default 0, or ${RATE_WITH_FAULTS} with --faults)
+  --faults K,..            fault kinds drawn from: 429, 500, reset, drop-after-commit (default: all four)
+  --seed S                 seed of the reproducible fault sequence (default 1)
+  --fault-services S,..    only these services get faults (default: all)
+  --retry-after S          Retry-After seconds sent with 429 answers (default 1)
+  --not-enabled R,..       regions the account has not enabled (403 UnrecognizedClientException, EC2 AuthFailure)
+  --denied R,..            regions an IAM policy denies (403 AccessDeniedException)
+  --help                   this text
+
+Services: ${SERVICES.join(', ')}. Exit status 2 for a bad option.
+`;
+
 function list(value: string | undefined): string[] {
   return (value ?? '')
     .split(/[\s,]+/)
@@ -16,16 +40,33 @@ function list(value: string | undefined): string[] {
     .filter(Boolean);
 }
 
-function fail(message: string): never {
-  process.stderr.write(`${message}\nUsage: ${USAGE}\n`);
-  process.exit(2);
+function fail(message: string, status = 2): never {
+  process.stderr.write(status === 2 ? `${message}\nUsage: ${USAGE}\n` : `${message}\n`);
+  process.exit(status);
 }
 
 function number(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) fail(`--${name} must be a non-negative number, got '${value}'.`);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) {
+    fail(`--${name} must be a non-negative number, got '${value}'.`);
+  }
   return n;
+}
+
+function port(value: string | undefined): number {
+  const n = number('port', value, 0);
+  if (!Number.isInteger(n) || n > 65535) fail(`--port must be an integer from 0 to 65535, got '${value}'.`);
+  return n;
+}
+
+/** Region names as AWS spells them (us-east-1, us-gov-west-1, ap-southeast-7). */
+function regions(flag: 'not-enabled' | 'denied', value: string | undefined): string[] {
+  const names = list(value);
+  for (const name of names) {
+    if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(name)) fail(`--${flag}: '${name}' is not a region name (like eu-west-1).`);
+  }
+  return names;
 }
 
 const { values } = (() => {
@@ -42,7 +83,7 @@ const { values } = (() => {
         'not-enabled': { type: 'string' },
         denied: { type: 'string' },
         'retry-after': { type: 'string' },
-        help: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
       },
       strict: true,
     });
@@ -52,41 +93,50 @@ const { values } = (() => {
 })();
 
 if (values.help) {
-  process.stdout.write(`${USAGE}\n`);
+  process.stdout.write(HELP);
   process.exit(0);
 }
 
-const rate = number('fault-rate', values['fault-rate'], 0);
-if (rate > 1) fail(`--fault-rate is a probability between 0 and 1, got '${values['fault-rate']}'.`);
 function serviceList(flag: 'fault-services' | 'latency-services'): ServiceName[] | undefined {
   const names = list(values[flag]);
   for (const s of names) {
-    if (!(SERVICES as readonly string[]).includes(s)) fail(`Unknown service '${s}' in --${flag}.`);
+    if (!(SERVICES as readonly string[]).includes(s)) {
+      fail(`Unknown service '${s}' in --${flag}. Expected some of: ${SERVICES.join(', ')}.`);
+    }
   }
   return names.length ? (names as ServiceName[]) : undefined;
 }
-const services = serviceList('fault-services');
-const latencyServices = serviceList('latency-services');
-let kinds;
-try {
-  kinds = values.faults ? parseFaultKinds(values.faults) : undefined;
-} catch (err) {
-  fail(err instanceof Error ? err.message : String(err));
+function faultKinds(value: string | undefined): FaultKind[] | undefined {
+  try {
+    return value !== undefined ? parseFaultKinds(value) : undefined;
+  } catch (err) {
+    fail(err instanceof Error ? err.message : String(err));
+  }
 }
-
-const emulator = await startEmulator({
-  port: number('port', values.port, 0),
+const kinds = faultKinds(values.faults);
+if (kinds?.length === 0) fail('--faults names no fault kind.');
+const rate = number('fault-rate', values['fault-rate'], kinds ? RATE_WITH_FAULTS : 0);
+if (rate > 1) fail(`--fault-rate is a probability between 0 and 1, got '${values['fault-rate']}'.`);
+const options = {
+  port: port(values.port),
   latencyMs: number('latency-ms', values['latency-ms'], 0),
-  latencyServices,
+  latencyServices: serviceList('latency-services'),
   faults: {
     rate,
     ...(kinds ? { kinds } : {}),
     seed: values.seed ?? '1',
-    services,
+    services: serviceList('fault-services'),
     retryAfterSeconds: number('retry-after', values['retry-after'], 1),
   },
-  aws: { notEnabled: list(values['not-enabled']), denied: list(values.denied) },
-});
+  aws: { notEnabled: regions('not-enabled', values['not-enabled']), denied: regions('denied', values.denied) },
+};
+
+const emulator = await startEmulator(options).catch((err: NodeJS.ErrnoException) =>
+  fail(
+    err.code === 'EADDRINUSE' ? `Port ${options.port} is in use; pick another or leave --port out.` : String(err),
+    1,
+  ),
+);
 
 process.stdout.write(`${JSON.stringify({ env: emulator.env })}\n`);
 
