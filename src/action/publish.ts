@@ -149,9 +149,21 @@ async function writeResult(run: PublishRun, env: NodeJS.ProcessEnv): Promise<str
 
 const headerRow = (names: string[]) => names.map((data) => ({ data, header: true }));
 
+/** The summary's heading says at a glance whether the layer went out: `Published in 33 of 34 regions: ...`. */
+export function summaryTitle(run: Pick<PublishRun, 'plan' | 'outcomes'>): string {
+  const { layer, dryRun } = run.plan;
+  const what = `Lambda layer ${layer.name} ${layer.version}`;
+  if (dryRun) return `Plan (dry run, nothing changed): ${what}`;
+  const total = run.outcomes.length;
+  const failed = run.outcomes.filter((o) => o.status === 'failed').length;
+  if (failed === 0) return `Published: ${what}`;
+  if (failed === total) return `Not published: ${what} (failed in every region)`;
+  return `Published in ${total - failed} of ${total} regions: ${what}`;
+}
+
 async function writeSummary(run: PublishRun, outcomes: RegionOutcome[]): Promise<void> {
   const { layer, dryRun } = run.plan;
-  const title = `${dryRun ? 'Plan (dry run, nothing changed)' : 'Published'}: Lambda layer ${layer.name} ${layer.version}`;
+  const title = summaryTitle(run);
   const summary = core.summary
     .addHeading(title, 3)
     .addRaw(`sha256 \`${layer.sha256}\`, ${layer.size} bytes, from ${layer.origin}`, true)
@@ -174,7 +186,10 @@ export async function reportPublish(run: PublishRun, env: NodeJS.ProcessEnv = pr
   const outputs = recordOutputs(run.record);
   core.setOutput(PublishOutputs.arns, JSON.stringify(outputs.arns));
   core.setOutput(PublishOutputs.versions, JSON.stringify(outputs.versions));
-  if (outputs.layerVersionArn) core.setOutput(PublishOutputs.layerVersionArn, outputs.layerVersionArn);
+  // Only for a one-region publish: an output that appeared in a two-region run whenever one region failed would
+  // hand a downstream step "the" ARN of a release that is not everywhere.
+  const oneRegion = Object.keys(run.record.regions).length === 1;
+  if (oneRegion && outputs.layerVersionArn) core.setOutput(PublishOutputs.layerVersionArn, outputs.layerVersionArn);
   core.setOutput(PublishOutputs.failedRegions, JSON.stringify(outputs.failedRegions));
   core.setOutput(PublishOutputs.unchangedRegions, JSON.stringify(outputs.unchangedRegions));
   core.setOutput(PublishOutputs.resultPath, await writeResult(run, env));

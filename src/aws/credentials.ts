@@ -40,13 +40,12 @@ function baseProvider(settings: CredentialSettings, deps: CredentialDeps): AwsCr
   if (!roleToAssume) return fromNodeProviderChain();
   const getIdToken = deps.getIdToken;
   if (getIdToken) {
-    return async () =>
-      fromWebToken({
-        roleArn: roleToAssume,
-        roleSessionName,
-        webIdentityToken: await getIdToken(audience),
-        clientConfig,
-      })();
+    return async () => {
+      const webIdentityToken = await getIdToken(audience).catch((err: unknown) => {
+        throw new OidcTokenError(oneLine(err));
+      });
+      return fromWebToken({ roleArn: roleToAssume, roleSessionName, webIdentityToken, clientConfig })();
+    };
   }
   const assume = fromTemporaryCredentials({
     params: { RoleArn: roleToAssume, RoleSessionName: roleSessionName },
@@ -81,6 +80,21 @@ export function createCredentialProvider(
   };
 }
 
+/** The job's GitHub OIDC token could not be minted: a job permission, not a trust policy, is the likely cause. */
+class OidcTokenError extends Error {
+  override name = 'OidcTokenError';
+}
+
+/** Every line of an error's message on one line (core.getIDToken puts the HTTP status and reason on later lines). */
+function oneLine(err: unknown): string {
+  return errorMessage(err).replace(/\s+/g, ' ').trim();
+}
+
+/** No credentials at all in the default chain (env, profile, container, instance); not a refusal by STS. */
+function noCredentialsFound(err: unknown): boolean {
+  return (err as { name?: string } | undefined)?.name === 'CredentialsProviderError';
+}
+
 /** Gets credentials once before any region is touched, so a broken setup is one clear error, not N failed regions. */
 export async function checkCredentials(
   provider: AwsCredentialIdentityProvider,
@@ -90,11 +104,19 @@ export async function checkCredentials(
   try {
     await provider();
   } catch (err) {
-    const hint = settings.roleToAssume
-      ? `check the role's trust policy${deps.getIdToken ? '' : ", or give the job 'permissions: id-token: write' to use OIDC"}`
-      : "set 'role-to-assume' or run aws-actions/configure-aws-credentials before this step";
+    const role = settings.roleToAssume;
+    let hint: string;
+    if (!role) hint = "set 'role-to-assume' or run aws-actions/configure-aws-credentials before this step";
+    else if (err instanceof OidcTokenError) {
+      hint = "the job needs 'permissions: id-token: write' (a pull request from a fork gets no token)";
+    } else if (!deps.getIdToken && noCredentialsFound(err)) {
+      hint =
+        "the job has no OIDC token and no other AWS credentials to assume the role with: give the job 'permissions: id-token: write', or run aws-actions/configure-aws-credentials before this step";
+    } else {
+      hint = `check the role's trust policy${deps.getIdToken ? '' : ", or give the job 'permissions: id-token: write' to use OIDC"}`;
+    }
     throw new ConfigurationError(
-      `Could not get AWS credentials from ${credentialSource(settings, deps)}: ${errorMessage(err).split('\n')[0]}; ${hint}.`,
+      `Could not get AWS credentials from ${credentialSource(settings, deps)}: ${oneLine(err)}; ${hint}.`,
     );
   }
 }

@@ -12,12 +12,23 @@ export interface RunContext {
   sha?: string;
 }
 
+/**
+ * Longest version taken: it travels in every layer version's Description (256 characters) inside the version marker
+ * `[llr:<version>@<commit>]`, next to the user's own text.
+ */
+export const MAX_VERSION_LENGTH = 128;
+
 /** An explicit `version`: any semver, with or without a leading 'v' (`v1.2.3` -> `1.2.3`). */
 export function checkVersion(value: string): string {
   const clean = semverOf(value);
   if (!clean) {
     throw new ConfigurationError(
       `Input 'version' must be a semantic version such as 1.2.3 or 2.0.0-rc.1, got '${value}'.`,
+    );
+  }
+  if (clean.length > MAX_VERSION_LENGTH) {
+    throw new ConfigurationError(
+      `Input 'version' is ${clean.length} characters; at most ${MAX_VERSION_LENGTH}, as it goes into the layer's 256-character Description.`,
     );
   }
   return clean;

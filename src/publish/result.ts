@@ -44,7 +44,9 @@ const STATUS_MARK: Record<string, string> = {
 /** One line per region as it finishes: `✓ eu-west-1 published version 4 (1.2 s), shared with public`. */
 export function progressLine(o: RegionOutcome, dryRun: boolean): string {
   const head = `${STATUS_MARK[o.status] ?? '?'} ${o.region} ${o.status}`;
-  const version = o.version !== undefined ? ` version ${o.version}` : '';
+  // A plan without a target number still says what it would follow: the number AWS hands out is the next one.
+  const after = o.status === 'planned' && o.previousVersion !== undefined ? ` after version ${o.previousVersion}` : '';
+  const version = o.version !== undefined ? ` version ${o.version}` : after;
   const adopted = o.adopted ? ' (adopted after a lost answer)' : '';
   const added = o.added.length ? `, ${dryRun ? 'would share with' : 'shared with'} ${o.added.join(', ')}` : '';
   const error = o.error ? `: ${o.error}` : '';

@@ -8,19 +8,36 @@ export type Grant = { kind: 'public' } | { kind: 'account'; id: string } | { kin
 
 export const STATEMENT_PREFIX = 'lambda-layer-release';
 const ACCOUNT = /^\d{12}$/;
+/** As the AWS console prints an account id: 1234-5678-9012. */
+const DASHED_ACCOUNT = /^\d{4}-\d{4}-\d{4}$/;
+/** The principal AddLayerVersionPermission also takes for an account (FACTS.md). */
+const ACCOUNT_ROOT_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):root$/;
 const ORGANIZATION = /^o-[a-z0-9]{10,32}$/;
+
+/**
+ * One `share-with` entry as a grant. Spellings that can only mean one thing are taken: `*` (AWS's own word for
+ * everyone), an account id with the console's dashes or as its root ARN. An organization id stays as AWS writes it
+ * (lowercase): one in capitals was retyped, and is refused rather than guessed.
+ */
+function parseGrant(token: string): Grant | undefined {
+  const lower = token.toLowerCase();
+  if (lower === 'public' || lower === '*') return { kind: 'public' };
+  if (ACCOUNT.test(token)) return { kind: 'account', id: token };
+  if (DASHED_ACCOUNT.test(token)) return { kind: 'account', id: token.replace(/-/g, '') };
+  const root = ACCOUNT_ROOT_ARN.exec(token);
+  if (root) return { kind: 'account', id: root[1] };
+  if (ORGANIZATION.test(token)) return { kind: 'organization', id: token };
+  return undefined;
+}
 
 export function parseGrants(value: string): Grant[] {
   const grants: Grant[] = [];
   const seen = new Set<string>();
   for (const token of value.split(/[\s,]+/).filter(Boolean)) {
-    let grant: Grant;
-    if (token.toLowerCase() === 'public') grant = { kind: 'public' };
-    else if (ACCOUNT.test(token)) grant = { kind: 'account', id: token };
-    else if (ORGANIZATION.test(token)) grant = { kind: 'organization', id: token };
-    else {
+    const grant = parseGrant(token);
+    if (!grant) {
       throw new ConfigurationError(
-        `Input 'share-with' has '${token}': use 'public', a 12-digit account id, or an organization id (o- and 10 to 32 lowercase letters or digits).`,
+        `Input 'share-with' has '${token}': use 'public', a 12-digit account id (123456789012), or an organization id (o- and 10 to 32 lowercase letters or digits), separated by commas, spaces or newlines.`,
       );
     }
     const label = grantLabel(grant);

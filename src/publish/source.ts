@@ -129,6 +129,13 @@ async function fromDisk(settings: PublishSettings, deps: SourceDeps): Promise<Lo
   });
   const origin = path.relative(deps.workspace, zipPath) || zipPath;
   const manifest = await manifestBeside(zipPath);
+  const version = settings.source.version;
+  if (manifest && version && version !== manifest.version) {
+    // The manifest is the build's word on this zip; an input that silently lost to it would publish a surprise.
+    throw new ConfigurationError(
+      `Input 'version' is ${version}, but the ${MANIFEST_FILE} beside ${origin} says ${manifest.version}; leave 'version' out (the build set it), or build again with that version.`,
+    );
+  }
   if (manifest) return { zip, sha256: verify(zip, manifest, origin), origin, manifest };
   const name = settings.name;
   if (!name) {
@@ -136,7 +143,6 @@ async function fromDisk(settings: PublishSettings, deps: SourceDeps): Promise<Lo
       `Input 'name' is required with 'zip' when no ${MANIFEST_FILE} from the build sits beside it.`,
     );
   }
-  const version = settings.source.version ?? defaultVersion(deps.context, name);
   const contents = await inspectZip(zipPath).catch((err: unknown) => {
     // The check is the build's; its message names the build's input.
     if (err instanceof ConfigurationError)
@@ -147,7 +153,12 @@ async function fromDisk(settings: PublishSettings, deps: SourceDeps): Promise<Lo
     zip,
     sha256: sha256Hex(zip),
     origin,
-    facts: { name, version, files: contents.files, unzippedSize: contents.unzippedSize },
+    facts: {
+      name,
+      version: version ?? defaultVersion(deps.context, name),
+      files: contents.files,
+      unzippedSize: contents.unzippedSize,
+    },
   };
 }
 
