@@ -183,6 +183,13 @@ describe('through the bundle, against the emulator', () => {
     expectNoSecrets(run);
   }, 60_000);
 
+  test('a step stopped by a bad input still leaves JSON outputs that parse', async () => {
+    const run = await runAction('publish', { name: 'edge', regions: 'eu-central-3' }, emu.env, { cwd: ws });
+    expect(run.code).toBe(1);
+    expect(run.errors).toEqual([expect.stringMatching(/^Input 'regions' has unknown region 'eu-central-3'/)]);
+    expect(run.outputs).toEqual({ arns: '{}', versions: '{}', 'failed-regions': '[]', 'unchanged-regions': '[]' });
+  });
+
   test.each([
     [
       'no credentials at all',

@@ -211,6 +211,10 @@ export async function reportPublish(run: PublishRun, env: NodeJS.ProcessEnv = pr
  * step fails when `fail-on` says so or when the release could not be written; outputs are set in every case.
  */
 export async function runPublish(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  // The JSON outputs parse in every case: a step that stops on a bad input still leaves `{}` and `[]`, so a later
+  // `fromJSON(steps.publish.outputs.arns)` (in an `if: always()` step) reads "nothing" instead of failing on ''.
+  for (const name of [PublishOutputs.arns, PublishOutputs.versions]) core.setOutput(name, '{}');
+  for (const name of [PublishOutputs.failedRegions, PublishOutputs.unchangedRegions]) core.setOutput(name, '[]');
   const settings = getPublishSettings(env);
   const release = releasePlan(settings, env);
   const store = artifactStoreAvailable(env) ? artifactStoreFromEnv(env) : undefined;
