@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { artifactStoreFromEnv } from '../artifact/index.js';
 import { ConfigurationError } from '../errors.js';
-import { updateRelease } from '../release/github.js';
+import { describeReleaseError, updateRelease } from '../release/github.js';
 import { FAIL_ON, failureMessage, recordOutputs, type FailOn } from '../release/outputs.js';
+import type { ResultRecord } from '../release/record.js';
 import { mergeLegs } from '../release/report.js';
 import { renderSection } from '../release/section.js';
 import { checkLayerName, parseRepository, releaseRef, releaseTarget, type ReleaseTarget } from '../release/settings.js';
@@ -35,6 +36,32 @@ export function getReportInputs(env: NodeJS.ProcessEnv = process.env): ReportInp
 
 const logger = { info: (m: string) => core.info(m), warning: (m: string) => core.warning(m) };
 
+/**
+ * Writes the release section and asset when the input names a release. Returns why it could not, as one line, so
+ * the step fails only after the outputs and the summary are in place (as publish does); bugs keep their stack.
+ */
+async function writeRelease(inputs: ReportInputs, record: ResultRecord): Promise<string | undefined> {
+  const ref = releaseRef(inputs.release);
+  if (inputs.release.kind === 'none' || !ref) {
+    if (inputs.release.kind === 'none') core.info(`No release updated: ${inputs.release.reason}.`);
+    return undefined;
+  }
+  const which = 'tag' in ref ? ref.tag : ref.tag_name;
+  try {
+    const { owner, repo } = parseRepository(process.env.GITHUB_REPOSITORY ?? '', 'GITHUB_REPOSITORY');
+    const octokit = github.getOctokit(inputs.token);
+    const release = await core.group(`Update release ${which}`, () =>
+      updateRelease({ octokit, owner, repo, release: ref, record, logger }),
+    );
+    await core.summary.addRaw(`\nRelease: [${release.tag}](${release.htmlUrl})\n`, true).write();
+    return undefined;
+  } catch (err) {
+    const reason = describeReleaseError(err);
+    if (reason === undefined) throw err;
+    return `Release ${which} was not updated: ${reason}`;
+  }
+}
+
 export async function runReport(): Promise<void> {
   const inputs = getReportInputs();
   const directory = await mkdtemp(path.join(process.env.RUNNER_TEMP || tmpdir(), 'llr-report-'));
@@ -49,21 +76,11 @@ export async function runReport(): Promise<void> {
   core.setOutput('versions', JSON.stringify(outputs.versions));
   core.setOutput('failed-regions', JSON.stringify(outputs.failedRegions));
   core.setOutput('result-path', merged.resultPath);
+  // The summary first: a release that cannot be written must not cost the table in the run's summary.
+  await core.summary.addRaw(renderSection(record, { headingLevel: 2 }), true).write();
 
-  const summary = core.summary.addRaw(renderSection(record, { headingLevel: 2 }), true);
-  const ref = releaseRef(inputs.release);
-  if (ref) {
-    const { owner, repo } = parseRepository(process.env.GITHUB_REPOSITORY ?? '', 'GITHUB_REPOSITORY');
-    const octokit = github.getOctokit(inputs.token);
-    const release = await core.group('Update the release', () =>
-      updateRelease({ octokit, owner, repo, release: ref, record, logger }),
-    );
-    summary.addRaw(`\nRelease: [${release.tag}](${release.htmlUrl})\n`, true);
-  } else if (inputs.release.kind === 'none') {
-    core.info(`No release updated: ${inputs.release.reason}.`);
-  }
-  await summary.write();
-
-  const failure = failureMessage(record, inputs.failOn);
-  if (failure) throw new ConfigurationError(failure);
+  const releaseFailure = await writeRelease(inputs, record);
+  const sentence = releaseFailure && (releaseFailure.endsWith('.') ? releaseFailure : `${releaseFailure}.`);
+  const failure = [sentence, failureMessage(record, inputs.failOn)].filter(Boolean);
+  if (failure.length > 0) throw new ConfigurationError(failure.join(' '));
 }

@@ -3,7 +3,7 @@
  * are validated before the first request, so a wrong record never reaches the release.
  */
 import type { getOctokit } from '@actions/github';
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError, errorMessage } from '../errors.js';
 import { assetName, serializeRecord } from './records.js';
 import { patchBody } from './body.js';
 import type { ResultRecord } from './record.js';
@@ -192,4 +192,20 @@ export async function updateRelease(options: UpdateReleaseOptions): Promise<Upda
     assetUrl: asset.url,
     replacedAssets: asset.replaced,
   };
+}
+
+/**
+ * Why a release could not be written, as one line, for the errors a user can act on: a ConfigurationError (no such
+ * tag, notes too long, a record that does not hold up) or an HTTP answer from GitHub. Undefined for anything else,
+ * which is a bug and keeps its stack.
+ */
+export function describeReleaseError(err: unknown): string | undefined {
+  const status = typeof err === 'object' && err !== null ? (err as { status?: unknown }).status : undefined;
+  if (!(err instanceof ConfigurationError) && typeof status !== 'number') return undefined;
+  // Octokit appends " - <documentation url>" to GitHub's message.
+  const text = errorMessage(err).split(' - https://')[0].replace(/\s+/g, ' ').trim();
+  if (status === 401 || status === 403) {
+    return `${text} (HTTP ${status}): 'github-token' needs 'contents: write' on the repository`;
+  }
+  return typeof status === 'number' ? `${text} (HTTP ${status})` : text;
 }

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ArtifactStore, StoredArtifact } from '../artifact/store.js';
+import { ConfigurationError, errorMessage } from '../errors.js';
 import type { ResultRecord } from './record.js';
 import { parseRecord, serializeRecord } from './records.js';
 
@@ -95,6 +96,13 @@ export interface LegRecords {
   labels: string[];
 }
 
+/** A leg artifact that is not a record of this layer: report stops before writing anything, naming it. */
+function damagedLeg(artifact: string, why: string): ConfigurationError {
+  return new ConfigurationError(
+    `Artifact ${artifact} ${why}. Re-run the publish job that uploaded it, or delete the artifact, then re-run report.`,
+  );
+}
+
 /** Downloads every leg record of layer `name` that this run's artifacts hold. */
 export async function collectLegRecords(store: ArtifactStore, name: string, directory: string): Promise<LegRecords> {
   if (!store.list) throw new Error('This artifact store cannot list artifacts, which report needs.');
@@ -107,10 +115,14 @@ export async function collectLegRecords(store: ArtifactStore, name: string, dire
     await mkdir(target, { recursive: true });
     const folder = await store.download(artifact, target);
     const files = (await readdir(folder)).filter((f) => f.endsWith('.json'));
-    if (files.length !== 1) throw new Error(`Artifact ${artifact.name} should hold one record, found ${files.length}.`);
-    const record = parseRecord(await readFile(path.join(folder, files[0]), 'utf8'), `artifact ${artifact.name}`);
-    if (record.name !== name)
-      throw new Error(`Artifact ${artifact.name} holds a record of '${record.name}', not '${name}'.`);
+    if (files.length !== 1) throw damagedLeg(artifact.name, `should hold one record, found ${files.length}`);
+    let record: ResultRecord;
+    try {
+      record = parseRecord(await readFile(path.join(folder, files[0]), 'utf8'), 'it');
+    } catch (err) {
+      throw damagedLeg(artifact.name, `is damaged: ${errorMessage(err)}`);
+    }
+    if (record.name !== name) throw damagedLeg(artifact.name, `holds a record of '${record.name}', not '${name}'`);
     records.push(record);
     labels.push(artifact.name);
   }
