@@ -11,6 +11,7 @@ import { build, makeTree, tempDir } from '../__fixtures__/layer-support.js';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import { getBuildSettings } from '../src/action/build.js';
 import { ConfigurationError } from '../src/errors.js';
+import { decideLayout, parseLayout } from '../src/layer/layout.js';
 import { checkVersion, defaultVersion } from '../src/layer/version.js';
 import { excludeMatcher, unreadable, walkTree } from '../src/layer/walk.js';
 import { writeZip } from '../src/layer/zip.js';
@@ -101,6 +102,30 @@ describe('exclude reads like .gitignore', () => {
     });
     const entries = await walkTree(src, ['*.md', '!README.md']);
     expect(entries.map((e) => e.path).sort()).toEqual(['python', 'python/README.md', 'python/app.py']);
+  });
+});
+
+describe('an explicit layout folder that no runtime reads is built with a warning', () => {
+  test.each<[string, string[], RegExp | undefined]>([
+    [
+      'opt/python',
+      ['python3.12'],
+      /'opt\/python' puts the files under \/opt\/opt\/python\/; Lambda extracts the zip into \/opt itself/,
+    ],
+    [
+      'node_modules',
+      ['nodejs22.x'],
+      /'node_modules' puts the files under \/opt\/node_modules\/, which no runtime reads/,
+    ],
+    ['Python', ['python3.12'], /which no runtime reads by itself/],
+    ['python', ['nodejs22.x'], /has python\/ but no nodejs\/ folder, which nodejs runtimes read/],
+    ['python/lib/python3.12/site-packages', ['python3.12'], undefined],
+    ['nodejs/node_modules', ['nodejs22.x'], undefined],
+    ['bin', [], undefined],
+  ])('%p for %j', (layout, runtimes, warning) => {
+    const { warnings } = decideLayout(parseLayout(layout), runtimes, [{ name: 'x', dir: true }]);
+    if (warning) expect(warnings).toEqual([expect.stringMatching(warning)]);
+    else expect(warnings).toEqual([]);
   });
 });
 

@@ -91,7 +91,9 @@ const EXPECTED =
  */
 export function decideLayout(setting: LayoutSetting, runtimes: string[], top: TopEntry[]): LayoutDecision {
   if (setting.kind === 'none') return { prefix: '', how: 'none', warnings: [] };
-  if (setting.kind === 'prefix') return { prefix: setting.prefix, how: 'explicit', warnings: [] };
+  if (setting.kind === 'prefix') {
+    return { prefix: setting.prefix, how: 'explicit', warnings: prefixWarnings(setting.prefix, runtimes) };
+  }
   if (isLaidOut(top)) return { prefix: '', how: 'kept', warnings: mismatchWarnings(runtimes, top) };
 
   const families = [...new Set(runtimes.map(familyOf))];
@@ -117,6 +119,20 @@ export function decideLayout(setting: LayoutSetting, runtimes: string[], top: To
     );
   }
   return { prefix: wrap(top, runtimes), how: 'wrapped', warnings: [] };
+}
+
+/**
+ * An explicit folder outside every folder a runtime reads is allowed (data a function opens by path under /opt),
+ * but `opt/python`, `Python` or `node_modules` are far more often a misunderstanding worth a warning.
+ */
+function prefixWarnings(prefix: string, runtimes: string[]): string[] {
+  const first = prefix.split('/')[0];
+  if (OPT_ROOT_DIRS.has(first)) return mismatchWarnings(runtimes, [{ name: first, dir: true }]);
+  const where = `Input 'layout': '${prefix}' puts the files under /opt/${prefix}/`;
+  if (first.toLowerCase() === 'opt') {
+    return [`${where}; Lambda extracts the zip into /opt itself, so leave 'opt/' out of the folder.`];
+  }
+  return [`${where}, which no runtime reads by itself (${EXPECTED}); fine for files a function opens by path.`];
 }
 
 function isLaidOut(top: TopEntry[]): boolean {
