@@ -56,6 +56,24 @@ test('runtime and architecture overrides in any case', () => {
   expect(s.regions.named).toEqual(['us-east-1']);
 });
 
+test.each([
+  [
+    'arn:aws:iam::123456789012:role/p',
+    'cn-north-1',
+    /^Input 'role-to-assume' is a role of partition aws, but the regions are in aws-cn/,
+  ],
+  [
+    'arn:aws-cn:iam::123456789012:role/p',
+    'all',
+    /^Input 'role-to-assume' is a role of partition aws-cn, but the regions are in aws;/,
+  ],
+  ['arn:aws-us-gov:iam::123456789012:role/p', 'us-gov-west-1', undefined],
+])('role %p with regions %p', (role, regions, error) => {
+  const parse = () => parsePublishSettings({ name: 'x', regions, 'role-to-assume': role });
+  if (error) expect(parse).toThrow(error);
+  else expect(parse().credentials.roleToAssume).toBe(role);
+});
+
 test('a version too long for the marker in the Description is refused', () => {
   const long = `1.0.0-${'a'.repeat(123)}`;
   expect(checkVersion(long.slice(0, 128))).toHaveLength(128);

@@ -193,6 +193,16 @@ function parseCredentials(raw: RawPublishInputs): PublishSettings['credentials']
   };
 }
 
+/** A role lives in one partition and STS there only hands out its credentials: `arn:aws:` cannot publish to cn-*. */
+function checkRolePartition(role: string | undefined, partition: string): void {
+  const rolePartition = role?.split(':')[1];
+  if (rolePartition && rolePartition !== partition) {
+    throw new ConfigurationError(
+      `Input 'role-to-assume' is a role of partition ${rolePartition}, but the regions are in ${partition}; use a role of that partition (arn:${partition}:iam::...).`,
+    );
+  }
+}
+
 function parseMaxParallel(raw: RawPublishInputs): number | 'auto' {
   const value = text(raw, 'max-parallel').toLowerCase();
   if (value === '' || value === 'auto') return 'auto';
@@ -234,6 +244,7 @@ export function parsePublishSettings(raw: RawPublishInputs, envRegion?: string):
     ...(text(raw, 'ssm-prefix') ? { ssmPrefix: validateSsmPrefix(text(raw, 'ssm-prefix'), name || undefined) } : {}),
     warnings,
   };
+  checkRolePartition(settings.credentials.roleToAssume, regions.partition);
   if (!settings.name && source.kind === 'artifact' && !source.artifactName) {
     throw new ConfigurationError("Input 'name' is required unless 'artifact-name' names the build artifact.");
   }
