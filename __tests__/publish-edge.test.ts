@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
+import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ROOT, runAction, type ActionRun } from '../__fixtures__/action.js';
@@ -200,6 +201,19 @@ describe('through the bundle, against the emulator', () => {
     expect(run.summary).toContain('123456789012 (added)');
     expectNoSecrets(run);
   }, 60_000);
+
+  test('a zip whose file name holds markup is named, not rendered, in the summary', async () => {
+    const built = await build(path.join(ws, 'layer'), { name: 'edge', layout: { kind: 'none' } });
+    await copyFile(built.zipPath, path.join(ws, 'my <b>layer &.zip'));
+    const run = await runAction(
+      'publish',
+      { name: 'marked', zip: 'my <b>layer &.zip', version: '1.0.0', regions: 'eu-west-1' },
+      emu.env,
+      { cwd: ws },
+    );
+    expect([run.code, run.errors]).toEqual([0, []]);
+    expect(run.summary).toContain('from my &lt;b&gt;layer &amp;.zip');
+  });
 
   test('a step stopped by a bad input still leaves JSON outputs that parse', async () => {
     const run = await runAction('publish', { name: 'edge', regions: 'eu-central-3' }, emu.env, { cwd: ws });

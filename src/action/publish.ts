@@ -19,7 +19,7 @@ import type { RegionOutcome } from '../publish/plan.js';
 import { defaultBackoffMs, DEFAULT_PUBLISH_ATTEMPTS } from '../publish/publish-call.js';
 import { publishLayer, type PublishRun } from '../publish/publish.js';
 import { followUpFailure } from '../publish/followup.js';
-import { pointerTable, progressLine, retentionTable, SUMMARY_HEADER, summaryRows } from '../publish/result.js';
+import { cell, pointerTable, progressLine, retentionTable, SUMMARY_HEADER, summaryRows } from '../publish/result.js';
 import {
   parsePublishSettings,
   PUBLISH_INPUTS,
@@ -166,7 +166,7 @@ async function writeSummary(run: PublishRun, outcomes: RegionOutcome[]): Promise
   const title = summaryTitle(run);
   const summary = core.summary
     .addHeading(title, 3)
-    .addRaw(`sha256 \`${layer.sha256}\`, ${layer.size} bytes, from ${layer.origin}`, true)
+    .addRaw(`sha256 \`${layer.sha256}\`, ${layer.size} bytes, from ${cell(layer.origin)}`, true)
     .addTable([headerRow(SUMMARY_HEADER), ...summaryRows(outcomes, dryRun)]);
   const { pointers, retention } = run.followUp;
   if (pointers?.length) {

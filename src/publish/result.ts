@@ -54,8 +54,8 @@ export function progressLine(o: RegionOutcome, dryRun: boolean): string {
   return `${head}${version}${adopted} (${o.seconds.toFixed(1)} s)${staged}${added}${error}`;
 }
 
-/** Error text from AWS goes into an HTML table cell: nothing in it may read as markup. */
-function cell(text: string): string {
+/** Error text from AWS (or a file name) goes into the HTML summary: nothing in it may read as markup. */
+export function cell(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
