@@ -14,17 +14,20 @@ import type { ResultRecord } from '../src/release/record.js';
 
 let emu: RunningEmulator;
 const NOT_ENABLED = 'ap-east-1';
+/** As an SCP that closes the regions an organization does not use would. */
+const DENIED = 'eu-central-2';
 /** us-east-1, published oldest first: semver -> the layer version it got is its index + 1. */
 const US_EAST_1 = ['1.2.0', '1.2.3', '1.3.0-rc.1', '1.4.0', '1.4.5', '2.0.0', '2.1.0-beta.1', '1.2.3+build.7', '1.4.5'];
 
 beforeAll(async () => {
-  emu = await startEmulator({ aws: { notEnabled: [NOT_ENABLED] } });
+  emu = await startEmulator({ aws: { notEnabled: [NOT_ENABLED], denied: [DENIED] } });
   const use = lambdaClient(emu.url, 'us-east-1');
   for (const v of US_EAST_1) await publishVersion(use, 'otel', v);
   const deleted = await publishVersion(use, 'otel', '2.2.0');
   await deleteVersion(use, 'otel', deleted.version);
   for (const v of ['1.2.3', '1.4.0']) await publishVersion(lambdaClient(emu.url, 'eu-west-1'), 'otel', v);
   await publishVersion(lambdaClient(emu.url, 'ap-south-1'), 'otel', '0.9.0');
+  await publishVersion(lambdaClient(emu.url, 'cn-northwest-1'), 'otel', '1.4.0');
 }, 60_000);
 
 afterAll(async () => {
@@ -112,6 +115,10 @@ describe('source aws', () => {
       );
       expect(result.stdout).toMatch(/Left out \d+ region\(s\) without layer 'otel': .*sa-east-1/);
       if (regions === 'all') expect(result.stdout).toContain(`not enabled for the account: ${NOT_ENABLED}.`);
+      expect(result.warnings).toContainEqual(
+        `Left out 1 region(s) where listing the layer was denied: ${DENIED} (access denied: missing permission ` +
+          'lambda:ListLayerVersions (AccessDeniedException)).',
+      );
     },
   );
 
@@ -119,7 +126,7 @@ describe('source aws', () => {
     const result = await resolve({ version: '^3', regions: 'all' });
     expect(result.code).toBe(1);
     expect(result.errors[0]).toMatch(
-      /^No version of layer 'otel' matches '\^3' in \d+ region\(s\): .*us-east-1 \(only/,
+      /^No version of layer 'otel' matches '\^3' in 32 region\(s\): ap-south-1 \(only 0\.9\.0\); eu-west-1 \(only 1\.4\.0, 1\.2\.3\); us-east-1 \(only 2\.1\.0-beta\.1, [^;]*\); no versions in af-south-1, [a-z0-9, -]*, us-west-2$/,
     );
   });
 
@@ -128,6 +135,21 @@ describe('source aws', () => {
     expect(result.errors).toEqual([
       "No version of layer 'otel' matches '^1.2' in 1 region(s): ap-south-1 (only 0.9.0)",
     ]);
+  });
+
+  test('a named region where listing is denied fails naming the permission', async () => {
+    const result = await resolve({ regions: `us-east-1 ${DENIED}` });
+    expect(result.errors).toEqual([
+      `Could not list the versions of layer 'otel' in ${DENIED}: access denied: missing permission ` +
+        'lambda:ListLayerVersions (AccessDeniedException)',
+    ]);
+  });
+
+  test('all in the China partition (from AWS_REGION) looks only there, and hands out aws-cn ARNs', async () => {
+    const result = await resolve({ version: '^1', regions: 'all' }, { AWS_REGION: 'cn-north-1' });
+    expect([result.code, result.errors]).toEqual([0, []]);
+    expect(result.outputs['layer-version-arn']).toBe('arn:aws-cn:lambda:cn-northwest-1:123456789012:layer:otel:1');
+    expect(result.stdout).toContain("Left out 1 region(s) without layer 'otel': cn-north-1.");
   });
 
   test('source aws needs no repository', async () => {

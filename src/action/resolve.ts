@@ -8,7 +8,7 @@ import { parseRegionSelection, resolveRegions, enabledRegions, type RegionSelect
 import { ConfigurationError } from '../errors.js';
 import { sortRegions } from '../release/section.js';
 import { checkLayerName, parseRepository } from '../release/settings.js';
-import { listAwsRegions } from '../resolve/aws.js';
+import { listAwsRegions, type AwsCandidates } from '../resolve/aws.js';
 import { listGitHubCandidates } from '../resolve/github.js';
 import { parseRange, type Candidate, type VersionRange } from '../resolve/range.js';
 import { resolveFromCandidates, type Resolution } from '../resolve/resolve.js';
@@ -75,6 +75,27 @@ export function getResolveInputs(env: NodeJS.ProcessEnv = process.env): ResolveI
   return { name, range, regions, source, repository, token, credentials };
 }
 
+/** The regions that could be listed; logs the optional ones left out, and fails when none is left. */
+function listedRegions(name: string, all: string[], listed: AwsCandidates): string[] {
+  if (listed.notEnabled.length > 0) {
+    core.info(
+      `Left out ${listed.notEnabled.length} region(s) not enabled for the account: ${listed.notEnabled.join(', ')}.`,
+    );
+  }
+  const denied = Object.entries(listed.denied);
+  if (denied.length > 0) {
+    core.warning(
+      `Left out ${denied.length} region(s) where listing the layer was denied: ` +
+        `${denied.map(([r, why]) => `${r} (${why})`).join('; ')}.`,
+    );
+  }
+  const regions = all.filter((r) => listed.candidates.has(r));
+  if (regions.length > 0) return regions;
+  const why =
+    denied.length > 0 ? `denied in ${denied.length}, e.g. ${denied[0][0]}: ${denied[0][1]}` : 'none is enabled';
+  throw new ConfigurationError(`Layer '${name}' could not be listed in any of ${all.length} region(s): ${why}.`);
+}
+
 async function fromAws(inputs: ResolveInputs, selection: RegionSelection, env: NodeJS.ProcessEnv): Promise<Found> {
   const own = env.AWS_REGION || env.AWS_DEFAULT_REGION;
   const stsRegion = own && partitionOf(own) === selection.partition ? own : homeRegion(selection.partition);
@@ -100,17 +121,7 @@ async function fromAws(inputs: ResolveInputs, selection: RegionSelection, env: N
       optional,
       lambdaFor: (r) => clients.lambda(r),
     });
-    if (listed.notEnabled.length > 0) {
-      core.info(
-        `Left out ${listed.notEnabled.length} region(s) not enabled for the account: ${listed.notEnabled.join(', ')}.`,
-      );
-    }
-    const regions = all.filter((r) => !listed.notEnabled.includes(r));
-    if (regions.length === 0) {
-      throw new ConfigurationError(
-        `Input 'regions': none of ${all.join(', ')} is enabled for the account, so layer '${inputs.name}' cannot be there.`,
-      );
-    }
+    const regions = listedRegions(inputs.name, all, listed);
     return { regions, optional, candidates: listed.candidates };
   } finally {
     clients.destroy();

@@ -14,7 +14,10 @@ export interface AwsSourceOptions {
   name: string;
   regions: string[];
   lambdaFor(region: string): LambdaClient;
-  /** Regions the user did not name (`all`): one that is not enabled for the account is left out, not an error. */
+  /**
+   * Regions the user did not name (`all`): one that is not enabled for the account, or where listing is denied, is
+   * left out instead of failing the lookup.
+   */
   optional?: ReadonlySet<string>;
   /** Regions listed at once. */
   concurrency?: number;
@@ -24,6 +27,8 @@ export interface AwsCandidates {
   candidates: Map<string, Candidate[]>;
   /** Optional regions that could not be listed because the account has not enabled them. */
   notEnabled: string[];
+  /** Optional regions where listing was denied (an SCP that closes unused regions), with AWS's reason. */
+  denied: Record<string, string>;
 }
 
 /** Lists one region; the page size is the API's maximum so a long history costs few requests. */
@@ -41,12 +46,14 @@ export async function listRegionCandidates(client: LambdaClient, name: string): 
 
 /**
  * Every region's candidates. A region that cannot be listed fails the whole lookup with one line naming each such
- * region and why (not enabled, the missing permission, AWS's error), except an optional region that is not enabled.
+ * region and why (not enabled, the missing permission, AWS's error), except an optional region that is not enabled
+ * or denied.
  */
 export async function listAwsRegions(options: AwsSourceOptions): Promise<AwsCandidates> {
   const limit = pLimit(options.concurrency ?? 8);
   const failures: string[] = [];
   const notEnabled: string[] = [];
+  const denied: Record<string, string> = {};
   const candidates = new Map<string, Candidate[]>();
   await Promise.all(
     options.regions.map((region) =>
@@ -54,8 +61,11 @@ export async function listAwsRegions(options: AwsSourceOptions): Promise<AwsCand
         try {
           candidates.set(region, await listRegionCandidates(options.lambdaFor(region), options.name));
         } catch (err) {
-          if (options.optional?.has(region) && classifyAwsError(err) === 'not-enabled') notEnabled.push(region);
-          else failures.push(`${region}: ${describeAwsError(err, 'ListLayerVersions')}`);
+          const kind = classifyAwsError(err);
+          const reason = describeAwsError(err, 'ListLayerVersions');
+          if (options.optional?.has(region) && kind === 'not-enabled') notEnabled.push(region);
+          else if (options.optional?.has(region) && kind === 'access-denied') denied[region] = reason;
+          else failures.push(`${region}: ${reason}`);
         }
       }),
     ),
@@ -65,7 +75,7 @@ export async function listAwsRegions(options: AwsSourceOptions): Promise<AwsCand
       `Could not list the versions of layer '${options.name}' in ${failures.sort().join('; ')}`,
     );
   }
-  return { candidates, notEnabled: notEnabled.sort() };
+  return { candidates, notEnabled: notEnabled.sort(), denied };
 }
 
 /** Every region's candidates; any region that cannot be listed fails the lookup (see listAwsRegions). */

@@ -39,6 +39,20 @@ function whatItHas(candidates: Candidate[] | undefined): string {
   return `only ${[...new Set(all.map((c) => c.semver))].sort(semver.rcompare).slice(0, 5).join(', ')}`;
 }
 
+/**
+ * `eu-west-1 (only 1.0.0); sa-east-1 (no versions)`. For regions from `all` the many without the layer are listed
+ * once, at the end, so the regions that do have it stand out.
+ */
+function describeMisses(regions: string[], candidates: Map<string, Candidate[]>, groupAbsent: boolean): string {
+  const sorted = sortRegions(regions);
+  const has = (r: string) => (candidates.get(r)?.length ?? 0) > 0;
+  if (!groupAbsent) return sorted.map((r) => `${r} (${whatItHas(candidates.get(r))})`).join('; ');
+  const parts = sorted.filter(has).map((r) => `${r} (${whatItHas(candidates.get(r))})`);
+  const absent = sorted.filter((r) => !has(r));
+  if (absent.length > 0) parts.push(`no versions in ${absent.join(', ')}`);
+  return parts.join('; ');
+}
+
 export function resolveFromCandidates(
   name: string,
   range: VersionRange,
@@ -66,9 +80,7 @@ export function resolveFromCandidates(
     const all = missing.length > 0 ? missing : Object.keys(skipped);
     throw new NoMatchError(
       `No version of layer '${name}' matches '${range.input}' in ${all.length} region(s): ` +
-        sortRegions(all)
-          .map((r) => `${r} (${whatItHas(candidates.get(r))})`)
-          .join('; '),
+        describeMisses(all, candidates, missing.length === 0),
     );
   }
   if (Object.keys(skipped).length > 0) resolution.skipped = skipped;
