@@ -133,6 +133,62 @@ describe('merging', () => {
     );
     expect(result.outputs.versions).toBe(JSON.stringify({ 'eu-west-1': 2, 'us-east-1': 4 }));
     expect(result.outputs['failed-regions']).toBe('[]');
+    expect(result.outputs['unchanged-regions']).toBe('[]');
+    expect(result.outputs['layer-version-arn']).toBe('');
+  });
+
+  test('a wide matrix: twelve legs of three regions each merge into one table', async () => {
+    const run = nextRun++;
+    const regions = [
+      'us-east-1',
+      'us-east-2',
+      'us-west-1',
+      'us-west-2',
+      'ca-central-1',
+      'sa-east-1',
+      'eu-west-1',
+      'eu-west-2',
+      'eu-west-3',
+      'eu-central-1',
+      'eu-north-1',
+      'eu-south-1',
+      'ap-south-1',
+      'ap-northeast-1',
+      'ap-northeast-2',
+      'ap-northeast-3',
+      'ap-southeast-1',
+      'ap-southeast-2',
+      'af-south-1',
+      'ap-east-1',
+      'me-south-1',
+      'il-central-1',
+      'mx-central-1',
+      'ca-west-1',
+      'ap-south-2',
+      'ap-southeast-3',
+      'ap-southeast-4',
+      'eu-central-2',
+      'eu-south-2',
+      'me-central-1',
+      'ap-southeast-5',
+      'ap-southeast-7',
+      'ap-east-2',
+      'ap-southeast-6',
+      'us-gov-west-1',
+      'us-gov-east-1',
+    ];
+    const row = (r: string, v: number): RegionResult =>
+      r.startsWith('us-gov-') ? { status: 'published', arn: arn(r, v, 'otel', 'aws-us-gov'), version: v } : ok(r, v);
+    for (let i = 0; i < 12; i++) {
+      const mine = regions.slice(i * 3, i * 3 + 3);
+      await uploadLeg(leg(Object.fromEntries(mine.map((r) => [r, row(r, i + 1)]))), run, i + 1);
+    }
+    const result = await report({ name: 'otel', release: 'false' }, run);
+    expect([result.code, result.errors]).toEqual([0, []]);
+    const versions = JSON.parse(result.outputs.versions) as Record<string, number>;
+    expect(Object.keys(versions)).toHaveLength(36);
+    regions.forEach((r, i) => expect([r, versions[r]]).toEqual([r, Math.floor(i / 3) + 1]));
+    expect(result.summary).toContain('36 of 36 regions available (36 published, 0 unchanged)');
   });
 
   test('China, GovCloud, another account, _ and - in the name and versions past 999 are accepted', async () => {
@@ -159,6 +215,7 @@ describe('merging', () => {
       'us-gov-west-1',
     ]);
     expect(result.summary).toContain(`| us-gov-west-1 | 2 | \`${rows['us-gov-west-1'].arn}\` |`);
+    expect(result.outputs['unchanged-regions']).toBe('["eu-west-1"]');
   });
 });
 
@@ -209,6 +266,7 @@ describe('the release', () => {
       "Release v9 was not updated: Input 'release': no release with tag 'v9' in octo-org/octo-layer; create the release first, or set 'release' to false.",
     ]);
     expect(JSON.parse(result.outputs.arns)).toEqual({ 'us-east-1': arn('us-east-1', 3) });
+    expect(result.outputs['layer-version-arn']).toBe(arn('us-east-1', 3));
     expect(result.summary).toContain('| eu-south-2 | — | ❌ failed: TooManyRequestsException: Rate exceeded |');
   });
 

@@ -75,6 +75,9 @@ export async function runReport(): Promise<void> {
   core.setOutput('arns', JSON.stringify(outputs.arns));
   core.setOutput('versions', JSON.stringify(outputs.versions));
   core.setOutput('failed-regions', JSON.stringify(outputs.failedRegions));
+  // As a one-job publish sets them, so swapping publish for a matrix and report keeps a workflow's references.
+  core.setOutput('unchanged-regions', JSON.stringify(outputs.unchangedRegions));
+  core.setOutput('layer-version-arn', outputs.layerVersionArn ?? '');
   core.setOutput('result-path', merged.resultPath);
   // The summary first: a release that cannot be written must not cost the table in the run's summary.
   await core.summary.addRaw(renderSection(record, { headingLevel: 2 }), true).write();
