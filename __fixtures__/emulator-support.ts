@@ -108,7 +108,12 @@ export async function awsCli(endpoint: string, dir: string): Promise<Cli> {
         { env, maxBuffer: 64 * 1024 * 1024, timeout: 60_000 },
         (err, stdout, stderr) => {
           if (!err) {
-            resolve({ json: stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : {}, stderr });
+            try {
+              resolve({ json: stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : {}, stderr });
+            } catch {
+              // A command that prints text (aws s3 cp) must not leave the caller waiting on a thrown callback.
+              resolve({ error: `not JSON: ${stdout.slice(0, 200)}`, stderr });
+            }
             return;
           }
           const code =
