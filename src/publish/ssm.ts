@@ -19,7 +19,7 @@ import pLimit from 'p-limit';
 import semver from 'semver';
 import { describeAwsError } from '../aws/errors.js';
 import { ConfigurationError, errorMessage } from '../errors.js';
-import { parseLayerVersionArn } from '../release/arn.js';
+import { parseLayerVersionArn, partitionOf } from '../release/arn.js';
 import { formatMarker, parseMarker } from './marker.js';
 
 /** Parameter names may not exceed 1011 characters counting the parameter ARN; this leaves room for the longest. */
@@ -95,10 +95,17 @@ async function call<T>(service: 'ssm' | 'lambda', operation: string, send: () =>
   }
 }
 
-/** What the ARN a pointer holds stands for: its version's semver, or why that cannot be known. */
-async function pointedVersion(lambda: LambdaClient, arn: string): Promise<Existing> {
+/**
+ * What the ARN a pointer holds stands for: its version's semver, or why that cannot be known. An ARN of another
+ * region or partition is useless to the functions of this one, whatever its semver, so it counts as unknown.
+ */
+async function pointedVersion(lambda: LambdaClient, region: string, arn: string): Promise<Existing> {
   const parts = parseLayerVersionArn(arn);
   if (!parts) return { unknown: 'it does not hold a layer version ARN' };
+  if (parts.partition !== partitionOf(region)) {
+    return { unknown: `${arn} is in partition ${parts.partition}, not ${partitionOf(region)}` };
+  }
+  if (parts.region !== region) return { unknown: `${arn} is in ${parts.region}, not ${region}` };
   try {
     // GetLayerVersion with the layer's ARN (it may be another account's) rather than GetLayerVersionByArn: the same
     // permission, and moto answers the latter with a ListLayers body.
@@ -118,7 +125,7 @@ async function pointedVersion(lambda: LambdaClient, arn: string): Promise<Existi
 /** True when `arn` (semver `version`) should replace what the pointer holds now. */
 async function decide(options: SsmPointerOptions, region: string, current: string, arn: string) {
   if (current === arn) return { write: false, outcome: 'current' as const };
-  const existing = await pointedVersion(options.lambdaFor(region), current);
+  const existing = await pointedVersion(options.lambdaFor(region), region, current);
   if ('unknown' in existing) return { write: true, outcome: 'updated' as const, reason: existing.unknown };
   const order = semver.compare(options.version, existing.semver);
   if (order > 0) return { write: true, outcome: 'updated' as const, reason: `${existing.semver} is older` };
@@ -168,6 +175,9 @@ async function writeRegion(options: SsmPointerOptions, region: string, arn: stri
   return { region, pointers };
 }
 
+/** The reasons of a pointer moving forward as it should; any other overwrite replaced something unknown. */
+const ROUTINE = /^(\S+ is older|republished \S+)$/;
+
 /**
  * Writes the pointers in every region of `arns`. A region that fails does not stop the others: its error is in the
  * result for the caller to report (and to count toward fail-on if it wants).
@@ -187,7 +197,7 @@ export async function writeSsmPointers(options: SsmPointerOptions): Promise<Regi
           for (const p of result.pointers) {
             const why = p.reason ? ` (${p.reason})` : '';
             if (p.outcome === 'kept') options.logger?.info(`${region}: kept ${p.parameter}${why}.`);
-            else if (p.reason?.includes('marker'))
+            else if (p.outcome === 'updated' && p.reason && !ROUTINE.test(p.reason))
               options.logger?.warning(`${region}: overwrote ${p.parameter}${why}.`);
           }
           return result;
