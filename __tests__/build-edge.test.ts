@@ -4,9 +4,10 @@
  * uploads its artifact a second time in the same workflow run.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
 import { chmod, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { runAction } from '../__fixtures__/action.js';
+import { ROOT, runAction } from '../__fixtures__/action.js';
 import { build, makeTree, tempDir } from '../__fixtures__/layer-support.js';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import { getBuildSettings } from '../src/action/build.js';
@@ -45,6 +46,13 @@ describe('version spellings', () => {
 
   test.each(['vv1.2.3', 'v v1.2.3', '=1.2.3', '1.2', '01.2.3', 'latest', ''])('%p is refused', (input) => {
     expect(() => checkVersion(input)).toThrow(/^Input 'version' must be a semantic version/);
+  });
+
+  test('the longest name with the longest version still makes a zip file name the file system takes', async () => {
+    const src = await makeTree(path.join(await tempDir(), 'src'), { 'python/a.py': 'a' });
+    const version = checkVersion(`1.0.0-${'b'.repeat(94)}`);
+    const result = await build(src, { name: 'a'.repeat(140), version });
+    expect(path.basename(result.zipPath)).toHaveLength(245);
   });
 
   test('a tag vv1.2.3 is no semver tag: the commit version is used', () => {
@@ -158,6 +166,20 @@ describe('files the runner cannot read', () => {
       ),
     );
   });
+
+  test('a zip that cannot be created fails the process instead of leaving its workers running', () => {
+    // Run apart: a deflate worker left running keeps its process alive, which only a process of its own shows.
+    const script = [
+      `import { writeZip } from ${JSON.stringify(path.join(ROOT, 'src/layer/zip.ts'))};`,
+      `await writeZip([], '/nonexistent/folder/x.zip', { epochSeconds: 0 }).catch((e) => console.log(e.code));`,
+    ].join('\n');
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect([child.signal, child.status, child.stdout.trim()]).toEqual([null, 0, 'ENOENT']);
+  }, 70_000);
 
   // Root reads anything, so these run only as another user (CI runners are not root).
   const asUser = process.getuid?.() === 0 ? test.skip : test;

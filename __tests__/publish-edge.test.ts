@@ -75,10 +75,10 @@ test.each([
   else expect(parse().credentials.roleToAssume).toBe(role);
 });
 
-test('a version too long for the marker in the Description is refused', () => {
-  const long = `1.0.0-${'a'.repeat(123)}`;
-  expect(checkVersion(long.slice(0, 128))).toHaveLength(128);
-  expect(() => checkVersion(long)).toThrow(/^Input 'version' is 129 characters; at most 128/);
+test('a version too long for the Description and the zip file name is refused', () => {
+  const long = `1.0.0-${'a'.repeat(95)}`;
+  expect(checkVersion(long.slice(0, 100))).toHaveLength(100);
+  expect(() => checkVersion(long)).toThrow(/^Input 'version' is 101 characters; at most 100/);
 });
 
 describe("'zip' with the build's manifest beside it", () => {

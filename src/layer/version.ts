@@ -14,9 +14,10 @@ export interface RunContext {
 
 /**
  * Longest version taken: it travels in every layer version's Description (256 characters) inside the version marker
- * `[llr:<version>@<commit>]`, next to the user's own text.
+ * `[llr:<version>@<commit>]`, next to the user's own text, and names the zip `<name>-<version>.zip`, which with a
+ * 140-character name must stay within a file name's 255 bytes.
  */
-export const MAX_VERSION_LENGTH = 128;
+export const MAX_VERSION_LENGTH = 100;
 
 /** An explicit `version`: any semver, with or without a leading 'v' (`v1.2.3` -> `1.2.3`). */
 export function checkVersion(value: string): string {

@@ -83,13 +83,18 @@ export async function writeZip(entries: ZipSource[], outFile: string, options: Z
   const time = fmt.dosTime(options.epochSeconds);
   const sorted = sortForZip(entries);
   const inMemory = (e: ZipSource) => e.kind === 'file' && e.size <= spoolThreshold;
-  const spoolDir = await mkdtemp(path.join(tmpdir(), 'llr-zip-'));
-  const pool = new DeflatePool(level);
+  // Everything that can fail to start comes before the workers, or after them inside the try: a worker that nothing
+  // stops keeps the process (and the job) alive after the error is reported.
   const out = new OutputFile(await open(outFile, 'w'));
+  let spoolDir: string | undefined;
+  let pool: DeflatePool | undefined;
   const records: fmt.EntryRecord[] = [];
   let files = 0;
   let unzippedSize = 0;
   try {
+    spoolDir = await mkdtemp(path.join(tmpdir(), 'llr-zip-'));
+    const workers = (pool = new DeflatePool(level));
+    const spoolTo = spoolDir;
     const ahead: Promise<Prepared>[] = [];
     let next = 0;
     let aheadBytes = 0;
@@ -97,7 +102,7 @@ export async function writeZip(entries: ZipSource[], outFile: string, options: Z
     const fill = () => {
       while (next < sorted.length && ahead.length < MAX_TASKS_AHEAD && (ahead.length === 0 || aheadBytes < budget)) {
         if (!inMemory(sorted[next])) {
-          ahead.push(quiet(prepareHere(sorted[next], level, path.join(spoolDir, String(next)))));
+          ahead.push(quiet(prepareHere(sorted[next], level, path.join(spoolTo, String(next)))));
           next++;
           continue;
         }
@@ -108,7 +113,7 @@ export async function writeZip(entries: ZipSource[], outFile: string, options: Z
           bytes += sorted[next].size;
           next++;
         }
-        const results = pool.deflate(batch, bytes);
+        const results = workers.deflate(batch, bytes);
         for (let k = 0; k < batch.length; k++) ahead.push(quiet(results.then((r) => fromWorker(r[k]))));
         aheadBytes += bytes;
       }
@@ -145,8 +150,8 @@ export async function writeZip(entries: ZipSource[], outFile: string, options: Z
     return { path: outFile, sha256, size, files, unzippedSize, entries: records.length };
   } finally {
     await out.abort();
-    await pool.close();
-    await rm(spoolDir, { recursive: true, force: true });
+    await pool?.close();
+    if (spoolDir) await rm(spoolDir, { recursive: true, force: true });
   }
 }
 
