@@ -10,7 +10,7 @@ import path from 'node:path';
 import { ROOT, runAction } from '../__fixtures__/action.js';
 import { build, makeTree, tempDir } from '../__fixtures__/layer-support.js';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
-import { getBuildSettings } from '../src/action/build.js';
+import { BuildInputs, getBuildSettings } from '../src/action/build.js';
 import { ConfigurationError } from '../src/errors.js';
 import { decideLayout, parseLayout } from '../src/layer/layout.js';
 import { checkVersion, defaultVersion } from '../src/layer/version.js';
@@ -74,6 +74,14 @@ describe('retention-days takes digits only', () => {
     withInputs({ 'INPUT_RETENTION-DAYS': value });
     expect(getBuildSettings().retentionDays).toBe(days);
   });
+});
+
+test("every optional input given as '' (the root action passes no default of its own) means its default", () => {
+  withInputs({});
+  const defaults = getBuildSettings();
+  const optional = Object.values(BuildInputs).filter((n) => n !== 'name' && n !== 'path' && n !== 'upload');
+  withInputs(Object.fromEntries(optional.map((n) => [`INPUT_${n.toUpperCase()}`, ''])));
+  expect(getBuildSettings()).toEqual(defaults);
 });
 
 test('runtimes and architectures in any case are the lowercase ids AWS expects', () => {

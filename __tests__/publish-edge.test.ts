@@ -15,7 +15,7 @@ import { summaryTitle } from '../src/action/publish.js';
 import { checkVersion } from '../src/layer/version.js';
 import type { RegionOutcome } from '../src/publish/plan.js';
 import { progressLine } from '../src/publish/result.js';
-import { parsePublishSettings } from '../src/publish/settings.js';
+import { parsePublishSettings, PUBLISH_INPUTS } from '../src/publish/settings.js';
 import { parseGrants } from '../src/publish/sharing.js';
 import { loadZip } from '../src/publish/source.js';
 import { plan } from '../__fixtures__/publish-support.js';
@@ -44,6 +44,12 @@ describe('share-with as people write it', () => {
       `Input 'share-with' has '${token}': use 'public', a 12-digit account id (123456789012), or an organization id`,
     );
   });
+});
+
+test("every input given as '' (the root action passes no default of its own) means its default", () => {
+  const empty = Object.fromEntries(PUBLISH_INPUTS.map((name) => [name, '']));
+  const given = { name: 'x', regions: 'us-east-1' };
+  expect(parsePublishSettings({ ...empty, ...given })).toEqual(parsePublishSettings(given));
 });
 
 test('runtime and architecture overrides in any case', () => {
