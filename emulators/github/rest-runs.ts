@@ -71,7 +71,7 @@ export function createRunsService(state: GitHubState): Service {
       pattern: new RegExp(`${REPO}$`),
       access: 'read',
       doc: DOCS.repo,
-      handle: (ctx) => ghJson(200, repositoryJson(ctx.req.baseUrl, ctx.repository)),
+      handle: (ctx) => ghJson(200, repositoryJson(ctx.req.baseUrl, ctx.repository, true)),
     },
   ];
   return restService('github', state, routes);

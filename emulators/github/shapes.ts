@@ -1,46 +1,13 @@
 import type { ArtifactRecord, AssetRecord, ReleaseRecord, RunRecord } from './state.js';
 import { isExpired } from './state.js';
+import { botJson, nodeId, repositoryId, repositoryJson } from './shapes-repo.js';
+
+export { repositoryId, repositoryJson } from './shapes-repo.js';
 
 /**
  * The JSON GitHub's REST API returns for each object, with the fields clients read (and most of the rest, so that
  * code written against the emulator does not meet a surprise on github.com). URLs point back at the emulator.
  */
-
-const BOT = {
-  login: 'github-actions[bot]',
-  id: 41898282,
-  node_id: 'MDM6Qm90NDE4OTgyODI=',
-  type: 'Bot',
-  site_admin: false,
-};
-
-function nodeId(kind: string, id: number): string {
-  return Buffer.from(`${kind}:${id}`).toString('base64url');
-}
-
-/** A stable numeric id for a repository name, so the same repository always has the same id. */
-export function repositoryId(repository: string): number {
-  let hash = 0;
-  for (const ch of repository) hash = (hash * 31 + ch.charCodeAt(0)) % 900_000_000;
-  return 100_000_000 + hash;
-}
-
-export function repositoryJson(base: string, repository: string): Record<string, unknown> {
-  const [owner, name] = repository.split('/');
-  const id = repositoryId(repository);
-  return {
-    id,
-    node_id: nodeId('Repository', id),
-    name,
-    full_name: repository,
-    private: false,
-    owner: { login: owner, id: repositoryId(owner), type: 'Organization', site_admin: false },
-    html_url: `${base}/${repository}`,
-    url: `${base}/repos/${repository}`,
-    default_branch: 'main',
-    visibility: 'public',
-  };
-}
 
 export function releaseJson(base: string, release: ReleaseRecord, assets: AssetRecord[]): Record<string, unknown> {
   const url = `${base}/repos/${release.repository}/releases/${release.id}`;
@@ -50,7 +17,7 @@ export function releaseJson(base: string, release: ReleaseRecord, assets: AssetR
     upload_url: `${base}/uploads/repos/${release.repository}/releases/${release.id}/assets{?name,label}`,
     html_url: `${base}/${release.repository}/releases/${release.draft ? `tag/untagged-${release.id}` : `tag/${release.tagName}`}`,
     id: release.id,
-    author: BOT,
+    author: botJson(base),
     node_id: nodeId('Release', release.id),
     tag_name: release.tagName,
     target_commitish: release.targetCommitish,
@@ -75,7 +42,7 @@ export function assetJson(base: string, release: ReleaseRecord, asset: AssetReco
     node_id: nodeId('ReleaseAsset', asset.id),
     name: asset.name,
     label: asset.label,
-    uploader: BOT,
+    uploader: botJson(base),
     content_type: asset.contentType,
     state: 'uploaded',
     size: asset.data.length,
@@ -111,17 +78,25 @@ export function runJson(base: string, run: RunRecord): Record<string, unknown> {
     pull_requests: [],
     created_at: run.createdAt,
     updated_at: run.updatedAt,
-    actor: BOT,
+    actor: botJson(base),
     run_attempt: run.runAttempt,
     run_started_at: run.createdAt,
-    triggering_actor: BOT,
+    triggering_actor: botJson(base),
     jobs_url: `${url}/jobs`,
     logs_url: `${url}/logs`,
     artifacts_url: `${url}/artifacts`,
     cancel_url: `${url}/cancel`,
     rerun_url: `${url}/rerun`,
     workflow_url: `${base}/repos/${run.repository}/actions/workflows/1000`,
-    head_commit: { id: run.headSha, tree_id: run.headSha, message: 'release', timestamp: run.createdAt },
+    check_suite_url: `${base}/repos/${run.repository}/check-suites/${run.id * 10}`,
+    head_commit: {
+      id: run.headSha,
+      tree_id: run.headSha,
+      message: 'release',
+      timestamp: run.createdAt,
+      author: { name: 'octocat', email: 'octocat@github.localhost' },
+      committer: { name: 'GitHub', email: 'noreply@github.localhost' },
+    },
     repository,
     head_repository: repository,
   };
