@@ -135,6 +135,8 @@ describe('merging', () => {
     expect(result.outputs['failed-regions']).toBe('[]');
     expect(result.outputs['unchanged-regions']).toBe('[]');
     expect(result.outputs['layer-version-arn']).toBe('');
+    const bare = await report({ name: 'otel', release: 'false' }, run, { GITHUB_STEP_SUMMARY: '' });
+    expect([bare.code, bare.errors, bare.outputs.versions]).toEqual([0, [], result.outputs.versions]);
   });
 
   test('a wide matrix: twelve legs of three regions each merge into one table', async () => {

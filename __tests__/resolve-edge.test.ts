@@ -152,6 +152,11 @@ describe('source aws', () => {
     expect(result.stdout).toContain("Left out 1 region(s) without layer 'otel': cn-north-1.");
   });
 
+  test('a runner without job summaries still gets the outputs', async () => {
+    const result = await resolve({ regions: 'eu-west-1' }, { GITHUB_STEP_SUMMARY: '' });
+    expect([result.code, result.errors, result.outputs['resolved-version']]).toEqual([0, [], '1.4.0']);
+  });
+
   test('source aws needs no repository', async () => {
     const result = await resolve({ regions: 'eu-west-1', repository: '' }, { GITHUB_REPOSITORY: '' });
     expect([result.code, result.errors, result.outputs['resolved-version']]).toEqual([0, [], '1.4.0']);

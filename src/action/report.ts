@@ -36,6 +36,10 @@ export function getReportInputs(env: NodeJS.ProcessEnv = process.env): ReportInp
 
 const logger = { info: (m: string) => core.info(m), warning: (m: string) => core.warning(m) };
 
+async function summarize(markdown: string): Promise<void> {
+  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown, true).write();
+}
+
 /**
  * Writes the release section and asset when the input names a release. Returns why it could not, as one line, so
  * the step fails only after the outputs and the summary are in place (as publish does); bugs keep their stack.
@@ -53,7 +57,7 @@ async function writeRelease(inputs: ReportInputs, record: ResultRecord): Promise
     const release = await core.group(`Update release ${which}`, () =>
       updateRelease({ octokit, owner, repo, release: ref, record, logger }),
     );
-    await core.summary.addRaw(`\nRelease: [${release.tag}](${release.htmlUrl})\n`, true).write();
+    await summarize(`\nRelease: [${release.tag}](${release.htmlUrl})\n`);
     return undefined;
   } catch (err) {
     const reason = describeReleaseError(err);
@@ -79,8 +83,9 @@ export async function runReport(): Promise<void> {
   core.setOutput('unchanged-regions', JSON.stringify(outputs.unchangedRegions));
   core.setOutput('layer-version-arn', outputs.layerVersionArn ?? '');
   core.setOutput('result-path', merged.resultPath);
-  // The summary first: a release that cannot be written must not cost the table in the run's summary.
-  await core.summary.addRaw(renderSection(record, { headingLevel: 2 }), true).write();
+  // The summary first: a release that cannot be written must not cost the table in the run's summary. Runners
+  // without job summaries (older GHES) have no GITHUB_STEP_SUMMARY.
+  await summarize(renderSection(record, { headingLevel: 2 }));
 
   const releaseFailure = await writeRelease(inputs, record);
   const sentence = releaseFailure && (releaseFailure.endsWith('.') ? releaseFailure : `${releaseFailure}.`);

@@ -201,5 +201,8 @@ export async function runResolve(env: NodeJS.ProcessEnv = process.env): Promise<
         'resolved-version is empty, see resolved-versions.',
     );
   }
-  await core.summary.addRaw(summaryTable(inputs.name, inputs.range, resolution), true).write();
+  // Runners without job summaries (older GHES) have no GITHUB_STEP_SUMMARY; the outputs are what matters then.
+  if (process.env.GITHUB_STEP_SUMMARY) {
+    await core.summary.addRaw(summaryTable(inputs.name, inputs.range, resolution), true).write();
+  }
 }
