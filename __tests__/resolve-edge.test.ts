@@ -254,6 +254,13 @@ describe('source github', () => {
     );
   });
 
+  test('a region named next to all stays strict', async () => {
+    const result = await fromGitHub({ version: '^2', regions: 'all eu-west-1' });
+    expect(result.errors).toEqual([
+      "No version of layer 'otel' matches '^2' in 1 region(s): eu-west-1 (only 1.1.0, 1.0.1, 1.0.0)",
+    ]);
+  });
+
   test.each([
     [{ regions: 'all-enabled' }, {}, "Input 'regions': 'all-enabled' asks the AWS account"],
     [

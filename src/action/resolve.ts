@@ -21,8 +21,9 @@ export interface ResolveInputs {
   range: VersionRange;
   /** Source aws: the regions input as publish reads it (names, `all`, `all-enabled`). */
   selection?: RegionSelection;
-  /** Source github: named regions, or empty (also for `all`) for every region the matching releases list. */
+  /** Source github: the regions named; with `everyRegion` (empty or `all`) every region the releases list, too. */
   regions: string[];
+  everyRegion?: boolean;
   source: (typeof SOURCES)[number];
   /** Source github only: the repository whose releases are read. */
   repository?: { owner: string; repo: string };
@@ -37,18 +38,18 @@ interface Found {
   candidates: Map<string, Candidate[]>;
 }
 
-function githubRegions(): string[] {
-  const regions = [...new Set(getList('regions').map((r) => r.toLowerCase()))];
+function githubRegions(): { regions: string[]; everyRegion: boolean } {
+  const tokens = [...new Set(getList('regions').map((r) => r.toLowerCase()))];
+  const regions = tokens.filter((r) => r !== 'all');
   if (regions.includes('all-enabled')) {
     throw new ConfigurationError(
       "Input 'regions': 'all-enabled' asks the AWS account, which source: github does not use; name the regions, or use 'all' (every region the releases list).",
     );
   }
-  if (regions.includes('all')) return [];
   const unknown = regions.find((r) => !partitionOf(r));
   if (unknown)
     throw new ConfigurationError(`Input 'regions' has unknown region '${unknown}'; use names such as us-east-1.`);
-  return regions;
+  return { regions, everyRegion: tokens.length === 0 || tokens.includes('all') };
 }
 
 export function getResolveInputs(env: NodeJS.ProcessEnv = process.env): ResolveInputs {
@@ -65,14 +66,14 @@ export function getResolveInputs(env: NodeJS.ProcessEnv = process.env): ResolveI
     const selection = parseRegionSelection(getString('regions'), '', env.AWS_REGION || env.AWS_DEFAULT_REGION);
     return { name, range, selection, regions: [], source, token, credentials };
   }
-  const regions = githubRegions();
+  const { regions, everyRegion } = githubRegions();
   const repository = parseRepository(getString('repository') || env.GITHUB_REPOSITORY || '');
   if (!token) {
     throw new ConfigurationError(
       `Input 'github-token' is empty; source: github needs a token that can read ${repository.owner}/${repository.repo}.`,
     );
   }
-  return { name, range, regions, source, repository, token, credentials };
+  return { name, range, regions, everyRegion, source, repository, token, credentials };
 }
 
 /** The regions that could be listed; logs the optional ones left out, and fails when none is left. */
@@ -138,13 +139,15 @@ async function fromGitHub(inputs: ResolveInputs, repository: { owner: string; re
   });
   const { owner, repo } = repository;
   core.info(`Read ${records} release record(s) of '${inputs.name}' in ${owner}/${repo}.`);
-  if (inputs.regions.length > 0) return { regions: inputs.regions, optional: new Set(), candidates };
-  if (candidates.size === 0) {
+  if (!inputs.everyRegion) return { regions: inputs.regions, optional: new Set(), candidates };
+  if (candidates.size === 0 && inputs.regions.length === 0) {
     throw new ConfigurationError(
       `No release of ${owner}/${repo} has a usable ${inputs.name}.arns.json asset; check 'name' and 'repository'.`,
     );
   }
-  return { regions: [...candidates.keys()], optional: new Set(candidates.keys()), candidates };
+  // Named regions next to `all` stay strict, as they do for source aws.
+  const listed = [...candidates.keys()].filter((r) => !inputs.regions.includes(r));
+  return { regions: [...inputs.regions, ...listed], optional: new Set(listed), candidates };
 }
 
 /** Optional regions left out: a layer that is absent there is expected, one that has only other versions is not. */
