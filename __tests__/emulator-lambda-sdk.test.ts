@@ -181,6 +181,16 @@ describe('validation, worded as AWS words it', () => {
     expect((await failure(lambda().send(command))).name).toBe(name);
   });
 
+  test('legacy runtime ids AWS still accepts for layers are accepted, and are filters', async () => {
+    const legacy = ['nasa', 'go1.9', 'python2.7-greengrass', 'nodejs4.3-edge'];
+    const published = await publish({ LayerName: 'legacy-runtimes', CompatibleRuntimes: legacy as never[] });
+    expect(published.CompatibleRuntimes).toEqual(legacy);
+    const list = await lambda().send(
+      new ListLayerVersionsCommand({ LayerName: 'legacy-runtimes', CompatibleRuntime: 'nasa' as never }),
+    );
+    expect(list.LayerVersions?.map((v) => v.Version)).toEqual([published.Version]);
+  });
+
   test.each([0, 51])('list-layer-versions refuses MaxItems %p', async (maxItems) => {
     const command = new ListLayerVersionsCommand({ LayerName: 'any', MaxItems: maxItems });
     expect((await failure(lambda().send(command))).name).toBe('ValidationException');

@@ -1,8 +1,26 @@
 import { Architecture, Runtime } from '@aws-sdk/client-lambda';
 import { LambdaError } from './errors.js';
 
-/** The runtimes AWS accepts: the current SDK's enum, so the emulator tracks the SDK. Deprecated ones included. */
-export const RUNTIMES: readonly string[] = Object.values(Runtime);
+/**
+ * Runtime ids AWS still accepts for layers although no SDK enum lists them any more: the enum value set Lambda
+ * printed in a layer ValidationException, as LocalStack's tests recorded it against AWS (VALID_LAYER_RUNTIMES).
+ */
+const LEGACY_LAYER_RUNTIMES = [
+  'ruby2.6',
+  'nasa',
+  'python2.7-greengrass',
+  'go1.9',
+  'byol',
+  'nodejs8.x',
+  'nodejs8.9',
+  'python3.4',
+];
+
+/** The runtimes AWS accepts for layers: the current SDK's enum (deprecated ones included) and the legacy ids. */
+export const RUNTIMES: readonly string[] = [
+  ...Object.values(Runtime),
+  ...LEGACY_LAYER_RUNTIMES.filter((r) => !(Object.values(Runtime) as string[]).includes(r)),
+];
 export const ARCHITECTURES: readonly string[] = Object.values(Architecture);
 
 export interface Constraint {
