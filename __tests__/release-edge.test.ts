@@ -99,6 +99,7 @@ describe('ARNs of every partition and account', () => {
     ['China (Ningxia)', 'cn-northwest-1', 'aws-cn'],
     ['GovCloud', 'us-gov-west-1', 'aws-us-gov'],
     ['GovCloud East', 'us-gov-east-1', 'aws-us-gov'],
+    ['European Sovereign Cloud', 'eusc-de-east-1', 'aws-eusc'],
   ])('%s rows need their partition', (_label, region, partition) => {
     expect(arnProblems(record({ [region]: row(region, 1, 'otel', partition) }))).toEqual([]);
     expect(arnProblems(record({ [region]: row(region, 1, 'otel', 'aws') }))).toEqual([

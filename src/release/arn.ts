@@ -11,10 +11,14 @@ const PARTITION_PREFIXES: [string, string][] = [
   ['us-iso-', 'aws-iso'],
   ['eu-isoe-', 'aws-iso-e'],
   ['cn-', 'aws-cn'],
+  ['eusc-', 'aws-eusc'],
 ];
 
-/** A region name as AWS spells them: `us-east-1`, `ap-southeast-7`, `us-gov-west-1`, `eu-isoe-west-1`. */
-export const REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+/**
+ * A region name as AWS spells them: `us-east-1`, `ap-southeast-7`, `us-gov-west-1`, `eu-isoe-west-1`, and the
+ * European Sovereign Cloud's `eusc-de-east-1`.
+ */
+export const REGION_PATTERN = /^(?:[a-z]{2}|eusc)(?:-[a-z]+)+-\d{1,2}$/;
 
 export function partitionOf(region: string): string {
   for (const [prefix, partition] of PARTITION_PREFIXES) if (region.startsWith(prefix)) return partition;

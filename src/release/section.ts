@@ -5,7 +5,7 @@
 import { partitionOf } from './arn.js';
 import type { RegionResult, ResultRecord } from './record.js';
 
-const PARTITION_ORDER = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f'];
+const PARTITION_ORDER = ['aws', 'aws-cn', 'aws-us-gov', 'aws-eusc', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f'];
 const ERROR_CELL_LIMIT = 200;
 /** GitHub refuses a release body longer than this (422 "body is too long (maximum is 125000 characters)"). */
 export const BODY_LIMIT = 125_000;
