@@ -11,6 +11,7 @@ import { deleteVersion, lambdaClient, publishVersion } from '../__fixtures__/rel
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import { updateRelease, type Octokit } from '../src/release/github.js';
 import type { ResultRecord } from '../src/release/record.js';
+import { listGitHubCandidates } from '../src/resolve/github.js';
 
 let emu: RunningEmulator;
 const NOT_ENABLED = 'ap-east-1';
@@ -251,6 +252,22 @@ describe('source github', () => {
     expect(result.outputs['layer-version-arn']).toBe(arn('us-east-1', 6));
     expect(result.warnings).toContainEqual(
       "Left out 1 region(s) where no version of 'otel' matches '^2': eu-west-1 (only 1.1.0, 1.0.1, 1.0.0).",
+    );
+  });
+
+  test('a history past the cap on releases read says so', async () => {
+    const warnings: string[] = [];
+    const { records } = await listGitHubCandidates({
+      octokit: writer,
+      owner,
+      repo,
+      name: 'otel',
+      maxReleases: 2,
+      logger: { warning: (m) => warnings.push(m) },
+    });
+    expect(records).toBeGreaterThan(0);
+    expect(warnings).toContainEqual(
+      expect.stringMatching(/^Read only the newest \d+ releases of octo-org\/octo-layer/),
     );
   });
 
