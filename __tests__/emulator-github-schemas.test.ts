@@ -86,3 +86,11 @@ test.each([
   expect(list.total_count).toBe(list[member].length);
   expect(list[member].flatMap((item, i) => schemaProblems(schema, item, `${member}[${i}]`))).toEqual([]);
 });
+
+test('REST answers carry the headers GitHub sends with each (request id, rate limit)', async () => {
+  const response = await fetch(`${emu.url}/repos/${REPO}/releases`);
+  for (const name of ['x-github-request-id', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset']) {
+    expect([name, response.headers.get(name)]).toEqual([name, expect.stringMatching(/^[0-9A-F]+$/i)]);
+  }
+  expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+});
