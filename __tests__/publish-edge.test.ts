@@ -221,6 +221,35 @@ describe('through the bundle, against the emulator', () => {
     expect(run.summary).toContain('from my &lt;b&gt;layer &amp;.zip');
   });
 
+  test('GitHub Enterprise Server: the artifact steps say at once what to do; build + zip in one job works', async () => {
+    const ghes = { ...emu.env, GITHUB_SERVER_URL: 'https://github.example.com' };
+    const inputs = { name: 'ghes', path: 'layer', 'compatible-runtimes': 'python3.12' };
+    const refused = await runAction('build', inputs, ghes, { cwd: ws });
+    expect(refused.errors).toEqual([
+      "Input 'upload': GitHub Enterprise Server (https://github.example.com) has no artifact service for @actions/artifact v2+; set upload to false and publish with 'zip: ${{ steps.<id>.outputs.zip-path }}' in the same job.",
+    ]);
+    const fromArtifact = await runAction('publish', { name: 'ghes', regions: 'eu-west-1' }, ghes, { cwd: ws });
+    expect(fromArtifact.errors).toEqual([
+      expect.stringMatching(
+        /^Input 'zip' is empty, so the layer is taken from a workflow artifact, but GitHub Enterprise/,
+      ),
+    ]);
+    const built = await runAction('build', { ...inputs, upload: 'false' }, ghes, { cwd: ws });
+    const zip = { zip: built.outputs['zip-path'], regions: 'eu-west-1' };
+    const published = await runAction('publish', zip, ghes, { cwd: ws });
+    expect([published.code, published.errors, published.warnings]).toEqual([0, [], []]);
+    expect(published.stdout).toContain("The result record is not uploaded for 'report' (GitHub Enterprise Server");
+  }, 60_000);
+
+  test('an artifact service that cannot be reached is one line, not a bug report', async () => {
+    const down = { ...emu.env, ACTIONS_RESULTS_URL: 'http://127.0.0.1:1/' };
+    const run = await runAction('publish', { name: 'edge', regions: 'eu-west-1' }, down, { cwd: ws });
+    expect(run.code).toBe(1);
+    expect(run.errors).toEqual([
+      expect.stringMatching(/^Looking up artifact 'lambda-layer-edge' failed: .*ECONNREFUSED; rerun the job/),
+    ]);
+  }, 60_000);
+
   test('a step stopped by a bad input still leaves JSON outputs that parse', async () => {
     const run = await runAction('publish', { name: 'edge', regions: 'eu-central-3' }, emu.env, { cwd: ws });
     expect(run.code).toBe(1);

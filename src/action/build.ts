@@ -4,7 +4,7 @@
 import * as core from '@actions/core';
 import os from 'node:os';
 import path from 'node:path';
-import { artifactStoreAvailable, artifactStoreFromEnv } from '../artifact/index.js';
+import { artifactServiceProblem, artifactStoreFromEnv } from '../artifact/index.js';
 import { uploadReplacing } from '../artifact/replace.js';
 import type { ArtifactStore, StoredArtifact } from '../artifact/store.js';
 import { ConfigurationError } from '../errors.js';
@@ -80,9 +80,10 @@ export function getBuildSettings(env: NodeJS.ProcessEnv = process.env): BuildSet
   const artifactName = checkArtifactName(getString(BuildInputs.artifactName) || `lambda-layer-${name}`);
   const retention = getInteger(BuildInputs.retentionDays, 0, 1, MAX_RETENTION_DAYS);
   const upload = getBoolean(BuildInputs.upload, true);
-  if (upload && !artifactStoreAvailable(env)) {
+  const noService = upload ? artifactServiceProblem(env) : undefined;
+  if (noService) {
     throw new ConfigurationError(
-      `Input 'upload': the GitHub artifact service is not reachable here (ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL unset); set upload to false outside GitHub Actions.`,
+      `Input 'upload': ${noService}; set upload to false and publish with 'zip: \${{ steps.<id>.outputs.zip-path }}' in the same job.`,
     );
   }
   const workspace = env.GITHUB_WORKSPACE || process.cwd();

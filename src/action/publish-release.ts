@@ -11,6 +11,7 @@ import * as github from '@actions/github';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { artifactServiceProblem } from '../artifact/index.js';
 import type { ArtifactStore } from '../artifact/store.js';
 import { ConfigurationError, errorMessage } from '../errors.js';
 import type { PublishRun } from '../publish/publish.js';
@@ -42,7 +43,13 @@ export async function uploadLeg(
   store: ArtifactStore | undefined,
   env: NodeJS.ProcessEnv,
 ): Promise<void> {
-  if (run.plan.dryRun || !store) return;
+  if (run.plan.dryRun) return;
+  if (!store) {
+    // A line, not a warning: a one-job publish needs no leg record, and the user cannot add an artifact service.
+    const why = artifactServiceProblem(env) ?? 'no artifact store';
+    core.info(`The result record is not uploaded for 'report' (${why}); a 'report' step would not see these regions.`);
+    return;
+  }
   try {
     const directory = await mkdtemp(path.join(env.RUNNER_TEMP || os.tmpdir(), 'llr-leg-'));
     const identity = run.settings.credentials.roleToAssume;

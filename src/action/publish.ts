@@ -9,7 +9,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { artifactStoreAvailable, artifactStoreFromEnv } from '../artifact/index.js';
+import { artifactServiceProblem, artifactStoreAvailable, artifactStoreFromEnv } from '../artifact/index.js';
 import type { ArtifactStore } from '../artifact/store.js';
 import { AwsClients } from '../aws/clients.js';
 import { checkCredentials, createCredentialProvider, credentialSource } from '../aws/credentials.js';
@@ -46,6 +46,17 @@ export function getPublishSettings(env: NodeJS.ProcessEnv = process.env): Publis
   return parsePublishSettings(raw, env.AWS_REGION || env.AWS_DEFAULT_REGION);
 }
 
+/** The store an artifact source reads, or one line saying why there is none here and what to do instead. */
+function artifactStoreFor(env: NodeJS.ProcessEnv): ArtifactStore {
+  const problem = artifactServiceProblem(env);
+  if (problem) {
+    throw new ConfigurationError(
+      `Input 'zip' is empty, so the layer is taken from a workflow artifact, but ${problem}; build with 'upload: false' and publish with 'zip' in the same job.`,
+    );
+  }
+  return artifactStoreFromEnv(env);
+}
+
 function repositoryOf(env: NodeJS.ProcessEnv): { owner: string; repo: string } | undefined {
   const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
   return owner && repo ? { owner, repo } : undefined;
@@ -56,7 +67,7 @@ function sourceDeps(settings: PublishSettings, env: NodeJS.ProcessEnv, store?: A
   const token = settings.githubToken;
   const needsStore = settings.source.kind === 'artifact';
   return {
-    ...(needsStore ? { store: store ?? artifactStoreFromEnv(env) } : {}),
+    ...(needsStore ? { store: store ?? artifactStoreFor(env) } : {}),
     ...(token ? { token } : {}),
     ...(repository ? { repository } : {}),
     ...(env.GITHUB_RUN_ID ? { currentRunId: Number(env.GITHUB_RUN_ID) } : {}),

@@ -11,7 +11,33 @@ export function artifactStoreFromEnv(env: NodeJS.ProcessEnv = process.env): Arti
   return new GitHubArtifactStore();
 }
 
+/**
+ * GitHub Enterprise Server, told apart as @actions/artifact does it: the client refuses every call there (it has no
+ * artifact service v4), so a step learns it up front instead of from a failed call.
+ */
+function isGhes(serverUrl: string | undefined): boolean {
+  let host: string;
+  try {
+    host = new URL(serverUrl || 'https://github.com').hostname.trim().toLowerCase();
+  } catch {
+    return false;
+  }
+  return host !== 'github.com' && !host.endsWith('.ghe.com') && !host.endsWith('.localhost');
+}
+
+/** Why no artifact can be stored or fetched here, or undefined when it can (a local folder, or the runner's service). */
+export function artifactServiceProblem(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env[LOCAL_ARTIFACT_DIR_ENV]) return undefined;
+  if (isGhes(env.GITHUB_SERVER_URL)) {
+    return `GitHub Enterprise Server (${env.GITHUB_SERVER_URL}) has no artifact service for @actions/artifact v2+`;
+  }
+  if (!env.ACTIONS_RUNTIME_TOKEN || !env.ACTIONS_RESULTS_URL) {
+    return 'the GitHub artifact service is not reachable here (ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL unset)';
+  }
+  return undefined;
+}
+
 /** Whether an upload can work here: a local folder, or the variables the runner gives a job for the artifact service. */
 export function artifactStoreAvailable(env: NodeJS.ProcessEnv = process.env): boolean {
-  return Boolean(env[LOCAL_ARTIFACT_DIR_ENV] || (env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL));
+  return artifactServiceProblem(env) === undefined;
 }

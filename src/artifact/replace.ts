@@ -31,8 +31,6 @@ export async function uploadReplacing(
 }
 
 function uploadFailed(name: string, err: unknown): ConfigurationError {
-  const why = errorMessage(err).split('\n')[0];
-  return new ConfigurationError(
-    `Could not upload artifact '${name}': ${why}. Rerun the job, or set 'artifact-name' to a name not yet used in this run.`,
-  );
+  const why = errorMessage(err).split('\n')[0].replace(/\.+$/, '');
+  return new ConfigurationError(`Could not upload artifact '${name}': ${why}; rerun the job.`);
 }

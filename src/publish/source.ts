@@ -54,6 +54,23 @@ function verify(zip: Buffer, manifest: Manifest, origin: string): string {
   return actual;
 }
 
+/**
+ * A call to the artifact service or the GitHub API: its failure (the service down, a token without `actions: read`)
+ * is the environment's, not a bug, and becomes one line saying what was asked.
+ */
+async function service<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof ConfigurationError) throw err;
+    const status = (err as { status?: unknown }).status;
+    const why = errorMessage(err).split('\n')[0].replace(/\.+$/, '');
+    throw new ConfigurationError(
+      `${what} failed: ${why}${typeof status === 'number' ? ` (HTTP ${status})` : ''}; rerun the job, and for another run's artifact give 'github-token' the 'actions: read' permission.`,
+    );
+  }
+}
+
 async function findArtifact(
   name: string,
   run: RunChoice,
@@ -67,23 +84,28 @@ async function findArtifact(
     ...(deps.repository ? { repository: deps.repository } : {}),
   });
   if (run.kind === 'current') {
-    const artifact = await store.find(name);
+    const artifact = await service(`Looking up artifact '${name}'`, () => store.find(name));
     if (artifact) return { artifact, options: {}, origin: `artifact '${name}' of this run` };
     throw new ConfigurationError(
       `Input 'artifact-name': this run has no artifact '${name}'; run the build step first (needs: build), or set 'run-id' to take it from another run.`,
     );
   }
   if (run.kind === 'id') {
-    const artifact = await store.find(name, other(run.id));
+    const artifact = await service(`Looking up artifact '${name}' of run ${run.id}`, () =>
+      store.find(name, other(run.id)),
+    );
     if (artifact) return { artifact, options: other(run.id), origin: `artifact '${name}' of run ${run.id}` };
     throw new ConfigurationError(
       `Input 'run-id': run ${run.id} has no artifact '${name}' (or the token lacks 'actions: read').`,
     );
   }
-  const runs = (await (deps.runsForCommit?.() ?? Promise.resolve([]))).slice(0, MAX_RUNS_SEARCHED);
+  const listed = await service(`Listing the workflow runs of commit ${deps.context.sha ?? '(unknown)'}`, () =>
+    deps.runsForCommit ? deps.runsForCommit() : Promise.resolve([]),
+  );
+  const runs = listed.slice(0, MAX_RUNS_SEARCHED);
   for (const runId of runs) {
     const options = runId === deps.currentRunId ? {} : other(runId);
-    const artifact = await store.find(name, options);
+    const artifact = await service(`Looking up artifact '${name}' of run ${runId}`, () => store.find(name, options));
     if (artifact) return { artifact, options, origin: `artifact '${name}' of run ${runId}` };
   }
   throw new ConfigurationError(
@@ -97,7 +119,7 @@ async function fromArtifact(settings: PublishSettings, deps: SourceDeps): Promis
   const { artifact, options, origin } = await findArtifact(name, settings.source.run, deps);
   const target = path.join(deps.workDir, `artifact-${artifact.id}`);
   await mkdir(target, { recursive: true });
-  const folder = await deps.store!.download(artifact, target, options);
+  const folder = await service(`Downloading the ${origin}`, () => deps.store!.download(artifact, target, options));
   let manifestText: string;
   try {
     manifestText = await readFile(path.join(folder, MANIFEST_FILE), 'utf8');
