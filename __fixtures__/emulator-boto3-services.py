@@ -50,6 +50,7 @@ web = lambda token: sts.assume_role_with_web_identity(RoleArn=role, RoleSessionN
 record('web identity', lambda: {k: web(jwt(github))[k] for k in ['SubjectFromWebIdentityToken', 'Audience', 'Provider']})
 record('web identity, not a JWT', lambda: web('not-a-jwt-at-all'))
 record('web identity, expired', lambda: web(jwt({**github, 'exp': int(time.time()) - 60})))
+record('STS in a region not enabled', lambda: boto3.client('sts', region_name='ap-east-1', config=ONCE).get_caller_identity())
 record('duration out of range', lambda: sts.assume_role(RoleArn=role, RoleSessionName='s1', DurationSeconds=43201))
 
 # EC2 DescribeRegions

@@ -54,6 +54,10 @@ if (!python) {
           Provider: 'https://token.actions.githubusercontent.com',
         }),
       ],
+      [
+        'STS in a region not enabled',
+        error('InvalidClientTokenId', 403, 'The security token included in the request is invalid.'),
+      ],
       ['web identity, not a JWT', error('InvalidIdentityToken', 400, /JWT/)],
       ['web identity, expired', error('ExpiredTokenException', 400, /^Token expired/)],
       [

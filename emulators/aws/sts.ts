@@ -134,6 +134,10 @@ export function createStsService(ctx: AwsContext): Service {
       return `${requestRegion(req)} ${params.get('Action')} ${params.get('RoleArn') ?? ''} ${params.get('RoleSessionName') ?? ''}`;
     },
     handle(req) {
+      // IAM credentials are not valid in an opt-in region the account has not enabled.
+      if (req.scope && ctx.notEnabled.has(req.scope.region)) {
+        return queryError(403, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
+      }
       try {
         return handle(ctx, req);
       } catch (err) {
