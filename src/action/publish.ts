@@ -197,10 +197,7 @@ export async function reportPublish(run: PublishRun, env: NodeJS.ProcessEnv = pr
   const outputs = recordOutputs(run.record);
   core.setOutput(PublishOutputs.arns, JSON.stringify(outputs.arns));
   core.setOutput(PublishOutputs.versions, JSON.stringify(outputs.versions));
-  // Only for a one-region publish: an output that appeared in a two-region run whenever one region failed would
-  // hand a downstream step "the" ARN of a release that is not everywhere.
-  const oneRegion = Object.keys(run.record.regions).length === 1;
-  if (oneRegion && outputs.layerVersionArn) core.setOutput(PublishOutputs.layerVersionArn, outputs.layerVersionArn);
+  if (outputs.layerVersionArn) core.setOutput(PublishOutputs.layerVersionArn, outputs.layerVersionArn);
   core.setOutput(PublishOutputs.failedRegions, JSON.stringify(outputs.failedRegions));
   core.setOutput(PublishOutputs.unchangedRegions, JSON.stringify(outputs.unchangedRegions));
   core.setOutput(PublishOutputs.resultPath, await writeResult(run, env));
