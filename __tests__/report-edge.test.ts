@@ -113,6 +113,20 @@ describe('damaged legs', () => {
   });
 });
 
+describe('where there is no artifact service', () => {
+  test.each([
+    ['GitHub Enterprise Server', { GITHUB_SERVER_URL: 'https://ghe.example.com' }, 'GitHub Enterprise Server'],
+    ['a runner without the service', { ACTIONS_RESULTS_URL: '' }, 'not reachable here'],
+  ])('%s: one line saying what to do instead', async (_label, env, message) => {
+    const result = await report({ name: 'otel', release: 'false' }, nextRun++, env);
+    expect(result.code).toBe(1);
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]).toContain(message);
+    expect(result.errors[0]).toContain("Publish in one job instead, with 'release' set");
+    expect(result.errors[0]).not.toContain('%0A');
+  });
+});
+
 describe('merging', () => {
   test('a leg rerun in a later attempt (a new job) that succeeded beats its failed first attempt', async () => {
     const run = nextRun++;

@@ -4,7 +4,7 @@ import * as github from '@actions/github';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { artifactStoreFromEnv } from '../artifact/index.js';
+import { artifactServiceProblem, artifactStoreFromEnv } from '../artifact/index.js';
 import { ConfigurationError } from '../errors.js';
 import { describeReleaseError, updateRelease } from '../release/github.js';
 import { FAIL_ON, failureMessage, recordOutputs, type FailOn } from '../release/outputs.js';
@@ -68,6 +68,13 @@ async function writeRelease(inputs: ReportInputs, record: ResultRecord): Promise
 
 export async function runReport(): Promise<void> {
   const inputs = getReportInputs();
+  const noArtifacts = artifactServiceProblem();
+  if (noArtifacts) {
+    throw new ConfigurationError(
+      `report reads the result records the publish legs uploaded as artifacts, but ${noArtifacts}. ` +
+        "Publish in one job instead, with 'release' set, and no report step.",
+    );
+  }
   const directory = await mkdtemp(path.join(process.env.RUNNER_TEMP || tmpdir(), 'llr-report-'));
   const merged = await core.group(`Collect the result records of '${inputs.name}'`, async () => {
     const result = await mergeLegs(artifactStoreFromEnv(), inputs.name, directory);

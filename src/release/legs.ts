@@ -106,6 +106,11 @@ function damagedLeg(artifact: string, why: string): ConfigurationError {
 
 const LEG_DOWNLOADS = 6;
 
+/** The artifact service's errors can span lines; a step's failure is one. */
+function oneLine(err: unknown): string {
+  return errorMessage(err).replace(/\s+/g, ' ').trim();
+}
+
 async function readLeg(
   store: ArtifactStore,
   artifact: StoredArtifact,
@@ -114,7 +119,13 @@ async function readLeg(
 ): Promise<ResultRecord> {
   const target = path.join(directory, `${artifact.id}`);
   await mkdir(target, { recursive: true });
-  const folder = await store.download(artifact, target);
+  let folder: string;
+  try {
+    folder = await store.download(artifact, target);
+  } catch (err) {
+    if (err instanceof ConfigurationError) throw err;
+    throw new ConfigurationError(`Could not download artifact ${artifact.name}: ${oneLine(err)}`);
+  }
   const files = (await readdir(folder)).filter((f) => f.endsWith('.json'));
   if (files.length !== 1) throw damagedLeg(artifact.name, `should hold one record, found ${files.length}`);
   let record: ResultRecord;
@@ -131,7 +142,13 @@ async function readLeg(
 export async function collectLegRecords(store: ArtifactStore, name: string, directory: string): Promise<LegRecords> {
   if (!store.list) throw new Error('This artifact store cannot list artifacts, which report needs.');
   const prefix = legArtifactPrefix(name);
-  const artifacts = (await store.list()).filter((a) => a.name.startsWith(prefix));
+  let listed: StoredArtifact[];
+  try {
+    listed = await store.list();
+  } catch (err) {
+    throw new ConfigurationError(`Could not list the artifacts of this run to find the legs' records: ${oneLine(err)}`);
+  }
+  const artifacts = listed.filter((a) => a.name.startsWith(prefix));
   // A wide matrix has dozens of legs: downloaded a few at a time, kept in the listing's order.
   const limit = pLimit(LEG_DOWNLOADS);
   const records = await Promise.all(artifacts.map((a) => limit(() => readLeg(store, a, name, directory))));
