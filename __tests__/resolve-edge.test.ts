@@ -12,6 +12,8 @@ import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import { updateRelease, type Octokit } from '../src/release/github.js';
 import type { ResultRecord } from '../src/release/record.js';
 import { listGitHubCandidates } from '../src/resolve/github.js';
+import { parseRange } from '../src/resolve/range.js';
+import { resolveFromCandidates } from '../src/resolve/resolve.js';
 
 let emu: RunningEmulator;
 const NOT_ENABLED = 'ap-east-1';
@@ -332,5 +334,23 @@ describe('source github', () => {
     } finally {
       await new Promise((done) => proxy.close(done));
     }
+  });
+});
+
+describe('only prereleases', () => {
+  test('latest says how to ask for a prerelease when a region has nothing else', () => {
+    const candidates = new Map([
+      [
+        'us-east-1',
+        [
+          { semver: '0.0.0-abc1234', layerVersion: 1, arn: 'x' },
+          { semver: '0.0.0-def5678', layerVersion: 2, arn: 'y' },
+        ],
+      ],
+    ]);
+    expect(() => resolveFromCandidates('otel', parseRange('latest'), ['us-east-1'], candidates)).toThrow(
+      "No version of layer 'otel' matches 'latest' in 1 region(s): us-east-1 (only 0.0.0-def5678, 0.0.0-abc1234). " +
+        "Prereleases match only a range that names one, such as '0.0.0-def5678'",
+    );
   });
 });

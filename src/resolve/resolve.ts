@@ -53,6 +53,14 @@ function describeMisses(regions: string[], candidates: Map<string, Candidate[]>,
   return parts.join('; ');
 }
 
+/** When what the regions have is only prereleases (branch builds), say how to ask for one. */
+function prereleaseHint(regions: string[], candidates: Map<string, Candidate[]>): string {
+  const versions = regions.flatMap((r) => (candidates.get(r) ?? []).map((c) => c.semver));
+  if (versions.length === 0 || !versions.every((v) => semver.prerelease(v))) return '';
+  const newest = [...versions].sort(semver.rcompare)[0];
+  return `. Prereleases match only a range that names one, such as '${newest}'`;
+}
+
 export function resolveFromCandidates(
   name: string,
   range: VersionRange,
@@ -80,7 +88,8 @@ export function resolveFromCandidates(
     const all = missing.length > 0 ? missing : Object.keys(skipped);
     throw new NoMatchError(
       `No version of layer '${name}' matches '${range.input}' in ${all.length} region(s): ` +
-        describeMisses(all, candidates, missing.length === 0),
+        describeMisses(all, candidates, missing.length === 0) +
+        prereleaseHint(all, candidates),
     );
   }
   if (Object.keys(skipped).length > 0) resolution.skipped = skipped;
