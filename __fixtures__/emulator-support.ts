@@ -84,8 +84,28 @@ export interface CliResult {
 
 export type Cli = (...args: string[]) => Promise<CliResult>;
 
+export interface AwsCliBinary {
+  /** `v1` or `v2`, from `aws --version`. */
+  major: string;
+  path: string;
+}
+
+/**
+ * The AWS CLIs on this machine, one per major version: `aws` on PATH (pip's v1 here) and Debian's /usr/bin/aws
+ * (v2 from the awscli package), so that both parsers are checked where both are installed.
+ */
+export function awsClis(): AwsCliBinary[] {
+  const found = new Map<string, string>();
+  for (const candidate of ['aws', '/usr/bin/aws']) {
+    const probe = spawnSync(candidate, ['--version'], { encoding: 'utf8' });
+    const major = /aws-cli\/(\d+)\./.exec(`${probe.stdout}${probe.stderr}`)?.[1];
+    if (probe.status === 0 && major && !found.has(`v${major}`)) found.set(`v${major}`, candidate);
+  }
+  return [...found].map(([major, path]) => ({ major, path }));
+}
+
 /** Runs `aws --endpoint-url URL ...` with empty config files and dummy keys, nothing from this machine. */
-export async function awsCli(endpoint: string, dir: string): Promise<Cli> {
+export async function awsCli(endpoint: string, dir: string, binary = 'aws'): Promise<Cli> {
   const config = path.join(dir, 'config');
   const credentials = path.join(dir, 'credentials');
   await writeFile(config, '');
@@ -103,7 +123,7 @@ export async function awsCli(endpoint: string, dir: string): Promise<Cli> {
   return (...args) =>
     new Promise((resolve) => {
       execFile(
-        'aws',
+        binary,
         ['--endpoint-url', endpoint, '--output', 'json', ...args],
         { env, maxBuffer: 64 * 1024 * 1024, timeout: 60_000 },
         (err, stdout, stderr) => {
