@@ -113,8 +113,9 @@ export function describeLambdaContract(
   backend: Backend,
   skipReason: string | undefined,
   start: () => Promise<{ url: string; stop(): Promise<void> }>,
+  cli: { major: string; path: string } = { major: 'v1', path: 'aws' },
 ): void {
-  describe(`Lambda layers contract through the AWS CLI: ${backend}`, () => {
+  describe(`Lambda layers contract through the AWS CLI ${cli.major}: ${backend}`, () => {
     if (skipReason) {
       process.stdout.write(`[skipped] Lambda contract on ${backend}: ${skipReason}\n`);
       test.skip(`skipped: ${skipReason}`, () => undefined);
@@ -135,7 +136,7 @@ export function describeLambdaContract(
       await writeFile(zipPath, ZIP);
       await writeFile(bigZipPath, makeZip({ 'big.bin': Buffer.alloc(BIG_ENTRY_BYTES) }));
       const env = {
-        cli: await awsCli(backendServer.url, dir),
+        cli: await awsCli(backendServer.url, dir, cli.path),
         setup: sdkSetup(backendServer.url),
         zipPath,
         bigZipPath,
