@@ -64,6 +64,8 @@ record('opt-in-status filter', lambda: names(ec2.describe_regions(
     AllRegions=True, Filters=[{'Name': 'opt-in-status', 'Values': ['not-opted-in']}])))
 record('region-name filter', lambda: names(ec2.describe_regions(Filters=[{'Name': 'region-name', 'Values': ['eu-north-1']}])))
 record('an unknown filter', lambda: ec2.describe_regions(Filters=[{'Name': 'colour', 'Values': ['blue']}]))
+record('a named region not enabled', lambda: ec2.describe_regions(RegionNames=['ap-east-1'])['Regions'])
+record('DryRun', lambda: ec2.describe_regions(DryRun=True))
 record('an unknown region name', lambda: ec2.describe_regions(RegionNames=['xx-nowhere-1']))
 record('EC2 in a region not enabled', lambda: boto3.client('ec2', region_name='ap-east-1', config=ONCE).describe_regions())
 

@@ -87,6 +87,11 @@ if (!python) {
       ['opt-in-status filter', ok(['ap-east-1'])],
       ['region-name filter', ok(['eu-north-1'])],
       ['an unknown filter', error('InvalidParameterValue', 400, "The filter 'colour' is invalid")],
+      [
+        'a named region not enabled',
+        ok([{ RegionName: 'ap-east-1', Endpoint: 'ec2.ap-east-1.amazonaws.com', OptInStatus: 'not-opted-in' }]),
+      ],
+      ['DryRun', error('DryRunOperation', 412, 'Request would have succeeded, but DryRun flag is set.')],
       ['an unknown region name', error('InvalidParameterValue', 400, 'Invalid region: xx-nowhere-1')],
       [
         'EC2 in a region not enabled',

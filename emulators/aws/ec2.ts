@@ -46,10 +46,14 @@ function describeRegions(ctx: AwsContext, req: EmuRequest, params: URLSearchPara
     endpoint: `ec2.${name}.${dnsSuffix(name)}`,
     optInStatus: optInStatus(ctx, name),
   }));
-  if (!all) rows = rows.filter((row) => row.optInStatus !== 'not-opted-in');
   const unknown = names.find((name) => !rows.some((row) => row.name === name));
   if (unknown) return ec2Error(400, 'InvalidParameterValue', `Invalid region: ${unknown}`);
+  if (params.get('DryRun') === 'true') {
+    return ec2Error(412, 'DryRunOperation', 'Request would have succeeded, but DryRun flag is set.');
+  }
+  // Named regions are listed whether or not the account enabled them (the API reference says so).
   if (names.length) rows = rows.filter((row) => names.includes(row.name));
+  else if (!all) rows = rows.filter((row) => row.optInStatus !== 'not-opted-in');
   for (const filter of filters(params)) {
     if (!FILTERS.includes(filter.name)) {
       return ec2Error(400, 'InvalidParameterValue', `The filter '${filter.name}' is invalid`);
