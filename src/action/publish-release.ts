@@ -16,7 +16,7 @@ import type { ArtifactStore } from '../artifact/store.js';
 import { ConfigurationError, errorMessage } from '../errors.js';
 import type { PublishRun } from '../publish/publish.js';
 import type { PublishSettings } from '../publish/settings.js';
-import { updateRelease } from '../release/github.js';
+import { describeReleaseError, updateRelease } from '../release/github.js';
 import { uploadLegRecord } from '../release/legs.js';
 import { parseRepository, releaseRef, releaseTarget, type ReleaseTarget } from '../release/settings.js';
 
@@ -64,21 +64,6 @@ export async function uploadLeg(
   }
 }
 
-/** An Octokit request error carries the HTTP status; anything else that is not a ConfigurationError is a bug. */
-function isExpected(err: unknown): boolean {
-  if (err instanceof ConfigurationError) return true;
-  return typeof err === 'object' && err !== null && typeof (err as { status?: unknown }).status === 'number';
-}
-
-function explain(err: unknown): string {
-  const status = (err as { status?: number }).status;
-  const text = errorMessage(err).replace(/\s+/g, ' ').trim();
-  if (status === 403 || status === 401) {
-    return `${text} (HTTP ${status}): 'github-token' needs 'contents: write' on the repository`;
-  }
-  return status ? `${text} (HTTP ${status})` : text;
-}
-
 /**
  * Writes the release section and asset when the plan names a release; returns the reason it failed, if it did.
  * Nothing is written in a dry run, and a record whose ARNs do not hold up is refused before the release is read.
@@ -115,9 +100,9 @@ export async function writeRelease(run: PublishRun, plan: ReleasePlan, token: st
     }
     return undefined;
   } catch (err) {
-    if (!isExpected(err)) throw err;
-    const reason = `Release ${which} was not updated: ${explain(err)}`;
-    core.error(reason, { title: `ARN table of ${run.record.name} not written` });
-    return reason;
+    // The step fails with this line (after outputs and summary); an unexpected error is a bug and keeps its stack.
+    const described = describeReleaseError(err);
+    if (described === undefined) throw err;
+    return `Release ${which} was not updated: ${described}`;
   }
 }

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit from 'p-limit';
+import { uploadReplacing } from '../artifact/replace.js';
 import type { ArtifactStore, StoredArtifact } from '../artifact/store.js';
 import { ConfigurationError, errorMessage } from '../errors.js';
 import type { ResultRecord } from './record.js';
@@ -80,15 +81,8 @@ export async function uploadLegRecord(
   await mkdir(options.directory, { recursive: true });
   const file = path.join(options.directory, recordFile(record.name));
   await writeFile(file, serializeRecord(record));
-  const upload = () => store.upload(name, [file], options.directory, { retentionDays: options.retentionDays });
-  try {
-    return await upload();
-  } catch (err) {
-    // Names are unique per run: the same step ran before in this job. Replace its record (one look-up, only then).
-    if (!store.delete || !(await store.find(name))) throw err;
-    await store.delete(name);
-    return upload();
-  }
+  // The same step run again in this job holds the name already: its record is replaced.
+  return uploadReplacing(store, name, [file], options.directory, { retentionDays: options.retentionDays });
 }
 
 export interface LegRecords {

@@ -12,7 +12,10 @@ export interface RecordOutputs {
   versions: Record<string, number>;
   failedRegions: string[];
   unchangedRegions: string[];
-  /** Set when exactly one region has the release. */
+  /**
+   * Set when the run covers exactly one region and it has the release: a convenience for one-region pipelines. A
+   * multi-region run where all regions but one failed does not set it, so the output never appears by accident.
+   */
   layerVersionArn?: string;
 }
 
@@ -27,8 +30,8 @@ export function recordOutputs(record: ResultRecord): RecordOutputs {
       outputs.versions[region] = row.version;
     }
   }
-  const arns = Object.values(outputs.arns);
-  if (arns.length === 1) outputs.layerVersionArn = arns[0];
+  const regions = Object.keys(record.regions);
+  if (regions.length === 1 && outputs.arns[regions[0]]) outputs.layerVersionArn = outputs.arns[regions[0]];
   return outputs;
 }
 
