@@ -19,10 +19,25 @@ class SsmError extends Error {
   }
 }
 
+/**
+ * Errors raised by AWS's request framework rather than by SSM itself: their __type carries the framework's
+ * namespace (clients keep what follows the '#'), and AccessDeniedException spells its member "Message".
+ */
+const FRAMEWORK_ERRORS: Record<string, { namespace: string; messageKey: string }> = {
+  UnrecognizedClientException: { namespace: 'com.amazon.coral.service', messageKey: 'message' },
+  AccessDeniedException: { namespace: 'com.amazon.coral.service', messageKey: 'Message' },
+  ThrottlingException: { namespace: 'com.amazon.coral.availability', messageKey: 'message' },
+  ValidationException: { namespace: 'com.amazon.coral.validate', messageKey: 'message' },
+  SerializationException: { namespace: 'com.amazon.coral.service', messageKey: 'Message' },
+};
+
 function ssmError(status: number, code: string, message: string, headers: Record<string, string> = {}): EmuResponse {
+  const framework = FRAMEWORK_ERRORS[code];
   return json(
     status,
-    { __type: code, message },
+    framework
+      ? { __type: `${framework.namespace}#${code}`, [framework.messageKey]: message }
+      : { __type: code, message },
     { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': randomUUID(), ...headers },
   );
 }
