@@ -144,6 +144,23 @@ describe('limits', () => {
   });
 });
 
+describe('names in the path, however a client encodes them', () => {
+  const arn = 'arn:aws:lambda:us-west-1:123456789012:layer:encoded';
+  test.each([
+    ['a plain name', 'encoded', 200],
+    ['a percent-encoded name (%2D for -)', 'encoded'.replace('-', '%2D').replace('d', '%64'), 200],
+    ['an ARN with its colons encoded (SDKs, botocore)', encodeURIComponent(arn), 200],
+    ['an ARN with raw colons (curl)', arn, 200],
+    ['an encoded slash', 'en%2Fcoded', 400],
+  ])('%s', async (_name, segment, status) => {
+    await publish({ LayerName: 'encoded' }, 'us-west-1');
+    const raw = await rawAws(emulator.url, 'lambda', 'us-west-1', 'GET', `/2018-10-31/layers/${segment}/versions`);
+    expect(raw.status).toBe(status);
+    if (status === 200) expect((raw.json?.LayerVersions as unknown[]).length).toBeGreaterThan(0);
+    else expect(raw.headers.get('x-amzn-errortype')).toBe('ValidationException');
+  });
+});
+
 describe('validation, worded as AWS words it', () => {
   const permission = { StatementId: 's', Action: 'lambda:GetLayerVersion', Principal: '*' };
   test.each([
