@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import { schemaProblems } from '../__fixtures__/emulator-openapi.js';
 import { useEnv } from '../__fixtures__/emulator-support.js';
@@ -93,4 +94,44 @@ test('REST answers carry the headers GitHub sends with each (request id, rate li
     expect([name, response.headers.get(name)]).toEqual([name, expect.stringMatching(/^[0-9A-F]+$/i)]);
   }
   expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+});
+
+/** The Twirp messages as @actions/artifact's generated protobuf-ts code declares them (strict: no unknown fields). */
+interface MessageType {
+  fromJson(json: unknown, options?: { ignoreUnknownFields?: boolean }): unknown;
+}
+const GENERATED = 'node_modules/@actions/artifact/lib/generated/results/api/v1/artifact.js';
+
+test('Twirp answers parse as the generated protobuf messages, with no field they do not declare', async () => {
+  const messages = (await import(pathToFileURL(path.resolve(GENERATED)).href)) as Record<string, MessageType>;
+  const ids = { workflow_run_backend_id: '5150', workflow_job_run_backend_id: '1' };
+  const twirp = async (method: string, body: Record<string, unknown>) => {
+    const response = await fetch(
+      `${emu.env.ACTIONS_RESULTS_URL}twirp/github.actions.results.api.v1.ArtifactService/${method}`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${emu.env.ACTIONS_RUNTIME_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ ...ids, ...body }),
+      },
+    );
+    expect([method, response.status]).toEqual([method, 200]);
+    return response.json();
+  };
+  const strict = (type: string, json: unknown) => messages[type].fromJson(json, { ignoreUnknownFields: false });
+  expect(strict('ListArtifactsResponse', await twirp('ListArtifacts', {}))).toMatchObject({
+    artifacts: [{ name: 'schema-check', workflowRunBackendId: '5150' }],
+  });
+  expect(strict('GetSignedArtifactURLResponse', await twirp('GetSignedArtifactURL', { name: 'schema-check' }))).toEqual(
+    {
+      signedUrl: expect.stringContaining(emu.url),
+    },
+  );
+  expect(strict('CreateArtifactResponse', await twirp('CreateArtifact', { name: 'strict', version: 4 }))).toEqual({
+    ok: true,
+    signedUploadUrl: expect.any(String),
+  });
+  expect(strict('DeleteArtifactResponse', await twirp('DeleteArtifact', { name: 'schema-check' }))).toEqual({
+    ok: true,
+    artifactId: expect.any(String),
+  });
 });
