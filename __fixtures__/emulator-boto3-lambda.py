@@ -29,8 +29,13 @@ def record(name, fn):
         }}
 
 
+# Passed explicitly: botocore before 1.31 (Debian's python3-boto3) ignores AWS_ENDPOINT_URL*.
+ENDPOINT = os.environ['AWS_ENDPOINT_URL']
+
+
 def lam(region, **keys):
-    return boto3.client('lambda', region_name=region, config=Config(retries={'max_attempts': 1}), **keys)
+    return boto3.client('lambda', region_name=region, endpoint_url=ENDPOINT,
+                        config=Config(retries={'max_attempts': 1}), **keys)
 
 
 buf = io.BytesIO()
@@ -121,7 +126,7 @@ record('an organization with an account principal', lambda: east.add_layer_versi
     Principal='111122223333', OrganizationId='o-abcdefghij1'))
 
 # Sharing: another account (credentials from AssumeRole) reads a version only when the policy grants it.
-sts = boto3.client('sts', region_name='us-east-1')
+sts = boto3.client('sts', region_name='us-east-1', endpoint_url=ENDPOINT)
 creds = sts.assume_role(RoleArn=f'arn:aws:iam::{OTHER}:role/consumer', RoleSessionName='boto3')['Credentials']
 theirs = lam('us-east-1', aws_access_key_id=creds['AccessKeyId'], aws_secret_access_key=creds['SecretAccessKey'],
              aws_session_token=creds['SessionToken'])

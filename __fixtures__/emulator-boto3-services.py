@@ -5,6 +5,7 @@ Prints one JSON object: case name -> {"ok": value} or {"error": {...}} as boto3 
 import base64
 import io
 import json
+import os
 import time
 
 import boto3
@@ -15,6 +16,11 @@ OTHER = '210987654321'
 ONCE = Config(retries={'max_attempts': 1})
 PATH_STYLE = Config(retries={'max_attempts': 1}, s3={'addressing_style': 'path'})
 results = {}
+
+
+def client(service, **kwargs):
+    # The endpoint is passed explicitly: botocore before 1.31 (Debian's python3-boto3) ignores AWS_ENDPOINT_URL*.
+    return boto3.client(service, endpoint_url=os.environ['AWS_ENDPOINT_URL'], **kwargs)
 
 
 def record(name, fn):
@@ -34,13 +40,13 @@ def jwt(claims):
 
 
 # STS
-sts = boto3.client('sts', region_name='us-east-1', config=ONCE)
+sts = client('sts', region_name='us-east-1', config=ONCE)
 role = f'arn:aws:iam::{OTHER}:role/deployer'
 record('caller', lambda: {k: v for k, v in sts.get_caller_identity().items() if k != 'ResponseMetadata'})
 creds = sts.assume_role(RoleArn=role, RoleSessionName='boto3-session', DurationSeconds=900)
 record('assumed user', lambda: creds['AssumedRoleUser']['Arn'])
 record('expiration in 15 minutes', lambda: round((creds['Credentials']['Expiration'].timestamp() - time.time()) / 60))
-as_role = boto3.client('sts', region_name='eu-west-1', config=ONCE, aws_access_key_id=creds['Credentials']['AccessKeyId'],
+as_role = client('sts', region_name='eu-west-1', config=ONCE, aws_access_key_id=creds['Credentials']['AccessKeyId'],
                        aws_secret_access_key=creds['Credentials']['SecretAccessKey'],
                        aws_session_token=creds['Credentials']['SessionToken'])
 record('caller with assumed keys', lambda: [as_role.get_caller_identity()[k] for k in ['Account', 'Arn']])
@@ -50,11 +56,11 @@ web = lambda token: sts.assume_role_with_web_identity(RoleArn=role, RoleSessionN
 record('web identity', lambda: {k: web(jwt(github))[k] for k in ['SubjectFromWebIdentityToken', 'Audience', 'Provider']})
 record('web identity, not a JWT', lambda: web('not-a-jwt-at-all'))
 record('web identity, expired', lambda: web(jwt({**github, 'exp': int(time.time()) - 60})))
-record('STS in a region not enabled', lambda: boto3.client('sts', region_name='ap-east-1', config=ONCE).get_caller_identity())
+record('STS in a region not enabled', lambda: client('sts', region_name='ap-east-1', config=ONCE).get_caller_identity())
 record('duration out of range', lambda: sts.assume_role(RoleArn=role, RoleSessionName='s1', DurationSeconds=43201))
 
 # EC2 DescribeRegions
-ec2 = boto3.client('ec2', region_name='us-east-1', config=ONCE)
+ec2 = client('ec2', region_name='us-east-1', config=ONCE)
 names = lambda answer: [r['RegionName'] for r in answer['Regions']]
 record('enabled regions', lambda: len(ec2.describe_regions()['Regions']))
 record('all regions', lambda: {r['RegionName']: r['OptInStatus'] for r in ec2.describe_regions(AllRegions=True)['Regions']})
@@ -67,10 +73,10 @@ record('an unknown filter', lambda: ec2.describe_regions(Filters=[{'Name': 'colo
 record('a named region not enabled', lambda: ec2.describe_regions(RegionNames=['ap-east-1'])['Regions'])
 record('DryRun', lambda: ec2.describe_regions(DryRun=True))
 record('an unknown region name', lambda: ec2.describe_regions(RegionNames=['xx-nowhere-1']))
-record('EC2 in a region not enabled', lambda: boto3.client('ec2', region_name='ap-east-1', config=ONCE).describe_regions())
+record('EC2 in a region not enabled', lambda: client('ec2', region_name='ap-east-1', config=ONCE).describe_regions())
 
 # SSM parameters
-ssm = boto3.client('ssm', region_name='eu-west-1', config=ONCE)
+ssm = client('ssm', region_name='eu-west-1', config=ONCE)
 put = lambda value, **extra: ssm.put_parameter(Name='/llr/demo/latest', Value=value, Type='String', **extra)['Version']
 record('put', lambda: put('arn:1'))
 record('put again', lambda: put('arn:2'))
@@ -86,11 +92,11 @@ record('by path, recursive pages of 5', lambda: [len(p['Parameters']) for p in p
 record('MaxResults 11', lambda: ssm.get_parameters_by_path(Path='/llr', MaxResults=11))
 record('lambda regions', lambda: len(pager.paginate(
     Path='/aws/service/global-infrastructure/services/lambda/regions').build_full_result()['Parameters']))
-record('SSM in a denied region', lambda: boto3.client('ssm', region_name='eu-south-2', config=ONCE).get_parameter(Name='/llr/x'))
+record('SSM in a denied region', lambda: client('ssm', region_name='eu-south-2', config=ONCE).get_parameter(Name='/llr/x'))
 
 # S3, path-style
-eu = boto3.client('s3', region_name='eu-west-1', config=PATH_STYLE)
-use1 = boto3.client('s3', region_name='us-east-1', config=PATH_STYLE)
+eu = client('s3', region_name='eu-west-1', config=PATH_STYLE)
+use1 = client('s3', region_name='us-east-1', config=PATH_STYLE)
 bucket = lambda client, name, **cfg: client.create_bucket(Bucket=name, **cfg)['ResponseMetadata']['HTTPStatusCode']
 eu_cfg = {'CreateBucketConfiguration': {'LocationConstraint': 'eu-west-1'}}
 record('create', lambda: bucket(eu, 'llr-eu', **eu_cfg))

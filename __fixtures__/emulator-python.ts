@@ -13,19 +13,34 @@ export function pythonWith(module: string): string | undefined {
   return PYTHONS.find((python) => spawnSync(python, ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0);
 }
 
+/** Compares dotted versions (1.43.11 > 1.29.27). */
+export function newerVersion(a: string, b: string): boolean {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) > (pb[i] ?? 0);
+  }
+  return false;
+}
+
 /**
- * A service's model as botocore loads it (data/<service>/<version>/service-2.json[.gz]), or undefined when no
- * python3 here has botocore.
+ * A service's model as botocore loads it (data/<service>/<version>/service-2.json[.gz]) from the newest botocore
+ * any python3 here has, with that botocore's version; undefined when none has botocore.
  */
 export function botocoreModel(service: string): BotocoreModel | undefined {
-  const python = pythonWith('botocore');
-  if (!python) return undefined;
   const script =
-    'import json, sys, botocore.loaders\n' +
-    `json.dump(botocore.loaders.Loader().load_service_model(${JSON.stringify(service)}, 'service-2'), sys.stdout)`;
-  const result = spawnSync(python, ['-c', script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (result.status !== 0) throw new Error(`botocore could not load ${service}: ${result.stderr}`);
-  return JSON.parse(result.stdout) as BotocoreModel;
+    'import json, sys, botocore, botocore.loaders\n' +
+    `model = botocore.loaders.Loader().load_service_model(${JSON.stringify(service)}, 'service-2')\n` +
+    'model["botocoreVersion"] = botocore.__version__\n' +
+    'json.dump(model, sys.stdout)';
+  let newest: BotocoreModel | undefined;
+  for (const python of PYTHONS) {
+    const result = spawnSync(python, ['-c', script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    if (result.status !== 0) continue;
+    const model = JSON.parse(result.stdout) as BotocoreModel;
+    if (!newest || newerVersion(model.botocoreVersion, newest.botocoreVersion)) newest = model;
+  }
+  return newest;
 }
 
 export interface ShapeRef {
@@ -56,6 +71,8 @@ export interface Operation {
 }
 
 export interface BotocoreModel {
+  /** botocore.__version__ of the installation the model came from (added by botocoreModel). */
+  botocoreVersion: string;
   metadata: { protocol: string; endpointPrefix: string };
   operations: Record<string, Operation>;
   shapes: Record<string, Shape>;

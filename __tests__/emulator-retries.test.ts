@@ -58,7 +58,8 @@ import json, os, boto3
 from botocore.config import Config
 calls = json.loads(os.environ['LLR_CALLS'])
 cfg = Config(s3={'addressing_style': 'path'})
-client = lambda service, region='us-east-1': boto3.client(service, region_name=region, config=cfg)
+client = lambda service, region='us-east-1': boto3.client(
+    service, region_name=region, config=cfg, endpoint_url=os.environ['AWS_ENDPOINT_URL'])
 runs = {
     'lambda': lambda: client('lambda').list_layer_versions(LayerName=calls['lambda']),
     'sts': lambda: client('sts').assume_role(RoleArn='arn:aws:iam::210987654321:role/r', RoleSessionName=calls['sts']),

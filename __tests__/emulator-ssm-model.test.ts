@@ -69,6 +69,6 @@ if (!model) {
     const validator = String(answer.json?.__type).startsWith('com.amazon.coral.validate#');
     if (shape?.exception && !validator) {
       expect(shapeProblems(model, code, body, code, { full: false, absent: [] })).toEqual([]);
-    } else expect(typeof body.message).toBe('string');
+    } else expect(typeof (body.message ?? body.Message)).toBe('string');
   });
 }
