@@ -1,28 +1,49 @@
 /**
- * Throttling faults (`--faults 429`) as the Python clients meet them: boto3 in its legacy and standard retry modes
- * and the AWS CLI retry each service's throttling answer and succeed. Which requests are throttled is computed from
- * the seeded fault plan, so each call below is throttled exactly once, then served.
+ * Faults as the Python clients meet them: boto3 in its legacy and standard retry modes and every AWS CLI installed
+ * retry each service's throttling answer (`--faults 429`), a 500 and a reset connection, and succeed. Which requests
+ * are hit is computed from the seeded fault plan, so each call below meets its fault exactly once, then is served.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { FaultPlan, type FaultSettings } from '../emulators/faults.js';
+import { FaultPlan, type FaultKind, type FaultSettings } from '../emulators/faults.js';
 import type { ServiceName } from '../emulators/http.js';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import { pythonWith, runPython } from '../__fixtures__/emulator-python.js';
-import { DUMMY_ENV, awsCliMissing } from '../__fixtures__/emulator-support.js';
+import { DUMMY_ENV, awsClis } from '../__fixtures__/emulator-support.js';
 
 const SETTINGS: FaultSettings = { rate: 0.5, kinds: ['429'], seed: 'retries', retryAfterSeconds: 1 };
+const SERVER_FAULTS: FaultSettings = { ...SETTINGS, kinds: ['500', 'reset'] };
 const python = pythonWith('boto3');
 let emulator: RunningEmulator;
 
-/** The first candidate whose fault key is throttled on its first request and served on its second. */
-function throttledOnce<T>(service: ServiceName, key: (candidate: number) => string, make: (candidate: number) => T): T {
+/** The first candidate whose fault key meets `kind` on its first request and is served on its second. */
+function throttledOnce<T>(
+  service: ServiceName,
+  key: (candidate: number) => string,
+  make: (candidate: number) => T,
+  kind: FaultKind = '429',
+  settings = SETTINGS,
+): T {
   for (let i = 0; i < 500; i++) {
-    const plan = new FaultPlan(SETTINGS);
-    if (plan.decide(service, key(i)) === '429' && plan.decide(service, key(i)) === undefined) return make(i);
+    const plan = new FaultPlan(settings);
+    if (plan.decide(service, key(i)) === kind && plan.decide(service, key(i)) === undefined) return make(i);
   }
-  throw new Error(`no candidate for ${service}`);
+  throw new Error(`no candidate for ${service} ${kind}`);
 }
+
+/** Layer names whose ListLayerVersions meets a 500, or a reset, once under SERVER_FAULTS. */
+const SERVER_CALLS = Object.fromEntries(
+  (['500', 'reset'] as const).map((kind) => [
+    kind,
+    throttledOnce(
+      'lambda',
+      (i) => `us-east-1 GET /2018-10-31/layers/${kind}-${i}/versions`,
+      (i) => `${kind}-${i}`,
+      kind,
+      SERVER_FAULTS,
+    ),
+  ]),
+);
 
 const REGIONS = ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'eu-west-1', 'eu-west-2', 'eu-central-1'];
 const CALLS = {
@@ -105,14 +126,30 @@ describe.each(['legacy', 'standard'])('boto3, %s retry mode', (mode) => {
     expect(statuses('ec2')).toEqual([503, 200]);
     expect(statuses('s3')).toEqual([503, 200]);
   }, 60_000);
+
+  test('retries a 500 and a reset connection once and succeeds', async () => {
+    emulator.server.faultPlan.reset(SERVER_FAULTS);
+    emulator.server.log.length = 0;
+    const script = String.raw`
+import json, os, boto3
+names = json.loads(os.environ['LLR_NAMES'])
+lam = boto3.client('lambda', region_name='us-east-1', endpoint_url=os.environ['AWS_ENDPOINT_URL'])
+print(json.dumps({k: lam.list_layer_versions(LayerName=n)['ResponseMetadata']['RetryAttempts'] for k, n in names.items()}))
+`;
+    const attempts = await runPython(python, script, {
+      ...emulator.env,
+      AWS_RETRY_MODE: mode,
+      LLR_NAMES: JSON.stringify(SERVER_CALLS),
+    });
+    expect(attempts).toEqual({ '500': 1, reset: 1 });
+    expect(statuses('lambda')).toEqual([500, 200, 'reset', 200]);
+  }, 60_000);
 });
 
-describe('AWS CLI', () => {
-  const missing = awsCliMissing();
-  if (missing) {
-    test.skip(`skipped: ${missing}`, () => undefined);
-    return;
-  }
+const CLIS = awsClis();
+if (CLIS.length === 0) test.skip('skipped: the AWS CLI (`aws`) is not installed', () => undefined);
+
+describe.each(CLIS)('AWS CLI $major', ({ path: binary }) => {
   test.each([
     ['lambda', ['lambda', 'list-layer-versions', '--layer-name', CALLS.lambda, '--region', 'us-east-1'], [429, 200]],
     ['ec2', ['ec2', 'describe-regions', '--region', CALLS.ec2], [503, 200]],
@@ -123,7 +160,7 @@ describe('AWS CLI', () => {
       const env = { PATH: process.env.PATH ?? '', HOME: '/tmp', AWS_CONFIG_FILE: '/dev/null', ...DUMMY_ENV };
       const stdout = await new Promise<string>((resolve, reject) =>
         execFile(
-          'aws',
+          binary,
           ['--endpoint-url', emulator.url, '--output', 'json', ...args],
           { env, timeout: 60_000 },
           (err, out, stderr) => (err ? reject(new Error(stderr)) : resolve(out)),
