@@ -8,9 +8,13 @@ import { DUMMY_ENV } from './emulator-support.js';
 /** Interpreters tried in order: pyenv's (pip packages) first, then Debian's (python3-boto3, awscli). */
 const PYTHONS = ['python3', '/usr/bin/python3'];
 
+function pythonHas(python: string, module: string): boolean {
+  return spawnSync(python, ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0;
+}
+
 /** The first python3 that can import `module`, or undefined. */
 export function pythonWith(module: string): string | undefined {
-  return PYTHONS.find((python) => spawnSync(python, ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0);
+  return PYTHONS.find((python) => pythonHas(python, module));
 }
 
 /** Compares dotted versions (1.43.11 > 1.29.27). */
@@ -41,6 +45,15 @@ export function botocoreModel(service: string): BotocoreModel | undefined {
     if (!newest || newerVersion(model.botocoreVersion, newest.botocoreVersion)) newest = model;
   }
   return newest;
+}
+
+/** A JSON data file of the newest botocore here (data/<name>.json, e.g. partitions), or undefined. */
+export function botocoreData<T>(name: string): T | undefined {
+  const script = `import json, sys, botocore.loaders\njson.dump(botocore.loaders.Loader().load_data(${JSON.stringify(name)}), sys.stdout)`;
+  const python = PYTHONS.filter((p) => pythonHas(p, 'botocore')).at(0);
+  if (!python) return undefined;
+  const result = spawnSync(python, ['-c', script], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  return result.status === 0 ? (JSON.parse(result.stdout) as T) : undefined;
 }
 
 export interface ShapeRef {

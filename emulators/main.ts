@@ -60,11 +60,11 @@ function port(value: string | undefined): number {
   return n;
 }
 
-/** Region names as AWS spells them (us-east-1, us-gov-west-1, ap-southeast-7). */
+/** Region names as AWS spells them (us-east-1, us-gov-west-1, ap-southeast-7, eusc-de-east-1). */
 function regions(flag: 'not-enabled' | 'denied', value: string | undefined): string[] {
   const names = list(value);
   for (const name of names) {
-    if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(name)) fail(`--${flag}: '${name}' is not a region name (like eu-west-1).`);
+    if (!/^[a-z]{2,4}(-[a-z]+)+-\d+$/.test(name)) fail(`--${flag}: '${name}' is not a region name (like eu-west-1).`);
   }
   return names;
 }

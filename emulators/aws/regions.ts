@@ -46,24 +46,86 @@ export const OPT_IN_REGIONS = [
 export const CHINA_REGIONS = ['cn-north-1', 'cn-northwest-1'] as const;
 export const GOVCLOUD_REGIONS = ['us-gov-east-1', 'us-gov-west-1'] as const;
 
-export type Partition = 'aws' | 'aws-cn' | 'aws-us-gov';
+export interface PartitionInfo {
+  id: string;
+  /** botocore's regionRegex (its exact source): how a region name not listed below is placed. */
+  regionRegex: RegExp;
+  dnsSuffix: string;
+  /** The partition's regions with Lambda (outside aws, aws-cn and aws-us-gov: all of its regions botocore lists). */
+  regions: readonly string[];
+}
 
-export function partitionOf(region: string): Partition {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
+/**
+ * AWS's partitions as botocore's data/partitions.json describes them (checked by
+ * __tests__/emulator-regions.test.ts); the ISO and European Sovereign Cloud ones are served too, with their own ARNs.
+ */
+export const PARTITIONS: readonly PartitionInfo[] = [
+  {
+    id: 'aws',
+    regionRegex: new RegExp('^(us|eu|ap|sa|ca|me|af|il|mx)\\-\\w+\\-\\d+$'),
+    dnsSuffix: 'amazonaws.com',
+    regions: [...DEFAULT_REGIONS, ...OPT_IN_REGIONS],
+  },
+  {
+    id: 'aws-cn',
+    regionRegex: new RegExp('^cn\\-\\w+\\-\\d+$'),
+    dnsSuffix: 'amazonaws.com.cn',
+    regions: CHINA_REGIONS,
+  },
+  {
+    id: 'aws-us-gov',
+    regionRegex: new RegExp('^us\\-gov\\-\\w+\\-\\d+$'),
+    dnsSuffix: 'amazonaws.com',
+    regions: GOVCLOUD_REGIONS,
+  },
+  {
+    id: 'aws-eusc',
+    regionRegex: new RegExp('^eusc\\-(de)\\-\\w+\\-\\d+$'),
+    dnsSuffix: 'amazonaws.eu',
+    regions: ['eusc-de-east-1'],
+  },
+  {
+    id: 'aws-iso',
+    regionRegex: new RegExp('^us\\-iso\\-\\w+\\-\\d+$'),
+    dnsSuffix: 'c2s.ic.gov',
+    regions: ['us-iso-east-1', 'us-iso-west-1'],
+  },
+  {
+    id: 'aws-iso-b',
+    regionRegex: new RegExp('^us\\-isob\\-\\w+\\-\\d+$'),
+    dnsSuffix: 'sc2s.sgov.gov',
+    regions: ['us-isob-east-1', 'us-isob-west-1'],
+  },
+  {
+    id: 'aws-iso-e',
+    regionRegex: new RegExp('^eu\\-isoe\\-\\w+\\-\\d+$'),
+    dnsSuffix: 'cloud.adc-e.uk',
+    regions: ['eu-isoe-west-1'],
+  },
+  {
+    id: 'aws-iso-f',
+    regionRegex: new RegExp('^us\\-isof\\-\\w+\\-\\d+$'),
+    dnsSuffix: 'csp.hci.ic.gov',
+    regions: ['us-isof-east-1', 'us-isof-south-1'],
+  },
+];
+
+/** The partition a region belongs to, as botocore resolves it: a listed region first, then the name patterns. */
+function partitionInfo(region: string): PartitionInfo {
+  return (
+    PARTITIONS.find((p) => p.regions.includes(region)) ??
+    PARTITIONS.find((p) => p.regionRegex.test(region)) ??
+    PARTITIONS[0]
+  );
+}
+
+export function partitionOf(region: string): string {
+  return partitionInfo(region).id;
 }
 
 /** Every region with Lambda in the partition the given region belongs to. */
 export function regionsOfPartition(region: string): string[] {
-  switch (partitionOf(region)) {
-    case 'aws-cn':
-      return [...CHINA_REGIONS];
-    case 'aws-us-gov':
-      return [...GOVCLOUD_REGIONS];
-    default:
-      return [...DEFAULT_REGIONS, ...OPT_IN_REGIONS];
-  }
+  return [...partitionInfo(region).regions];
 }
 
 export function isOptIn(region: string): boolean {
@@ -72,5 +134,5 @@ export function isOptIn(region: string): boolean {
 
 /** The DNS suffix AWS uses for a partition's endpoints. */
 export function dnsSuffix(region: string): string {
-  return partitionOf(region) === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
+  return partitionInfo(region).dnsSuffix;
 }
