@@ -47,13 +47,22 @@ export function botocoreModel(service: string): BotocoreModel | undefined {
   return newest;
 }
 
-/** A JSON data file of the newest botocore here (data/<name>.json, e.g. partitions), or undefined. */
-export function botocoreData<T>(name: string): T | undefined {
-  const script = `import json, sys, botocore.loaders\njson.dump(botocore.loaders.Loader().load_data(${JSON.stringify(name)}), sys.stdout)`;
-  const python = PYTHONS.filter((p) => pythonHas(p, 'botocore')).at(0);
-  if (!python) return undefined;
-  const result = spawnSync(python, ['-c', script], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
-  return result.status === 0 ? (JSON.parse(result.stdout) as T) : undefined;
+/**
+ * A JSON data file (data/<name>.json, e.g. partitions) of the newest botocore any python3 here has, with that
+ * botocore's version; undefined when none has botocore.
+ */
+export function botocoreData<T>(name: string): { version: string; data: T } | undefined {
+  const script =
+    'import json, sys, botocore, botocore.loaders\n' +
+    `json.dump({"version": botocore.__version__, "data": botocore.loaders.Loader().load_data(${JSON.stringify(name)})}, sys.stdout)`;
+  let newest: { version: string; data: T } | undefined;
+  for (const python of PYTHONS) {
+    const result = spawnSync(python, ['-c', script], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+    if (result.status !== 0) continue;
+    const found = JSON.parse(result.stdout) as { version: string; data: T };
+    if (!newest || newerVersion(found.version, newest.version)) newest = found;
+  }
+  return newest;
 }
 
 export interface ShapeRef {
