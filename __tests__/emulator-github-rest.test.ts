@@ -105,6 +105,33 @@ describe('releases', () => {
     expect(String(missing.data.documentation_url)).toMatch(/^https:\/\/docs\.github\.com\/rest\//);
   });
 
+  test('release notes over 125,000 characters are 422, as GitHub refuses them', async () => {
+    const { data: release } = await octokit.rest.repos.getReleaseByTag({ owner, repo, tag: 'v1.0.0' });
+    const tooLong = await failure(
+      octokit.rest.repos.updateRelease({ owner, repo, release_id: release.id, body: 'x'.repeat(125_001) }),
+    );
+    expect(tooLong).toEqual({
+      status: 422,
+      data: expect.objectContaining({
+        errors: [
+          {
+            resource: 'Release',
+            code: 'custom',
+            field: 'body',
+            message: 'body is too long (maximum is 125000 characters)',
+          },
+        ],
+      }),
+    });
+    const fits = await octokit.rest.repos.updateRelease({
+      owner,
+      repo,
+      release_id: release.id,
+      body: 'x'.repeat(125_000),
+    });
+    expect(fits.data.body).toHaveLength(125_000);
+  });
+
   test('list pages with Link headers, newest first, and octokit.paginate follows them', async () => {
     for (const tag of ['v1.1.0', 'v1.2.0', 'v1.3.0'])
       await octokit.rest.repos.createRelease({ owner, repo, tag_name: tag });

@@ -61,6 +61,19 @@ function tagTaken(state: GitHubState, repository: string, tag: string, except?: 
   return [...state.releases.values()].some((r) => r.repository === repository && r.tagName === tag && r.id !== except);
 }
 
+/** GitHub refuses release notes over 125,000 characters. */
+const BODY_LIMIT = 125_000;
+
+function bodyTooLong(body: Record<string, unknown>, doc: string): EmuResponse | undefined {
+  if (typeof body.body !== 'string' || body.body.length <= BODY_LIMIT) return undefined;
+  return validationFailed(doc, {
+    resource: 'Release',
+    code: 'custom',
+    field: 'body',
+    message: `body is too long (maximum is ${BODY_LIMIT} characters)`,
+  });
+}
+
 const tagExists = (doc: string) =>
   validationFailed(doc, { resource: 'Release', code: 'already_exists', field: 'tag_name' });
 
@@ -82,7 +95,7 @@ function repositoryReleases(state: GitHubState, repository: string): ReleaseReco
 function create(state: GitHubState, ctx: RouteContext): EmuResponse {
   const body = readJsonBody(ctx.req);
   if (!body) return problemsParsingJson(DOCS.create);
-  const invalid = typeError(body, DOCS.create);
+  const invalid = typeError(body, DOCS.create) ?? bodyTooLong(body, DOCS.create);
   if (invalid) return invalid;
   const tag = body.tag_name as string | undefined;
   if (!tag) return ghError(422, `Invalid request.\n\n"tag_name" wasn't supplied.`, DOCS.create);
@@ -116,7 +129,7 @@ function update(state: GitHubState, ctx: RouteContext): EmuResponse {
   if (!release) return notFound(DOCS.update);
   const body = readJsonBody(ctx.req);
   if (!body) return problemsParsingJson(DOCS.update);
-  const invalid = typeError(body, DOCS.update);
+  const invalid = typeError(body, DOCS.update) ?? bodyTooLong(body, DOCS.update);
   if (invalid) return invalid;
   if (typeof body.tag_name === 'string' && tagTaken(state, ctx.repository, body.tag_name, release.id)) {
     return tagExists(DOCS.update);
