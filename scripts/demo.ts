@@ -7,9 +7,10 @@
  *   4. job "publish": the publish bundle, a separate process that shares nothing with the first but the artifact
  *      service, downloads and verifies it, publishes to 6 regions, shares it publicly and writes the ARN table
  *      into the release;
- *   5. the publish job runs again and reuses every region (nothing is published twice);
- *   6. the outputs and the release body are printed, the services stopped.
+ *   5. the outputs and the release body are printed, and every ARN is looked up in its region;
+ *   6. the publish job runs again: it reuses every region and rewrites the same table; the services stop.
  */
+import { GetLayerVersionByArnCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { getOctokit } from '@actions/github';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,10 @@ const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-nort
 const TAG = 'v1.2.3';
 const started = Date.now();
 
+const dummyKeys = (env: Record<string, string>) => ({
+  accessKeyId: env.AWS_ACCESS_KEY_ID,
+  secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+});
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 const say = (s = '') => process.stdout.write(`${s}\n`);
 
@@ -107,25 +112,38 @@ try {
   printLog('publish', publish);
   check('publish', publish);
 
-  say(bold('\njob 2, re-run: the same publish again publishes nothing'));
+  say(bold('\noutputs of publish'));
+  for (const [name, value] of Object.entries(publish.outputs)) say(`  ${name} = ${value}`);
+
+  const releaseBody = async () => (await octokit.rest.repos.getReleaseByTag({ owner, repo, tag: TAG })).data;
+  const first = await releaseBody();
+  say(bold(`\nthe release ${TAG} now reads:\n`));
+  say(first.body ?? '');
+  say(bold('assets: ') + first.assets.map((a) => `${a.name} (${a.size} bytes)`).join(', '));
+
+  // The proof the table is right: every row's ARN names its own region, and Lambda answers for it there.
+  const arns = JSON.parse(publish.outputs.arns ?? '{}') as Record<string, string>;
+  const wrong = REGIONS.filter((r) => !arns[r]?.startsWith(`arn:aws:lambda:${r}:`));
+  if (wrong.length) throw new Error(`ARNs missing or pointing elsewhere for: ${wrong.join(', ')}`);
+  for (const region of REGIONS) {
+    const lambda = new LambdaClient({ region, endpoint: env.AWS_ENDPOINT_URL_LAMBDA, credentials: dummyKeys(env) });
+    await lambda.send(new GetLayerVersionByArnCommand({ Arn: arns[region] }));
+    lambda.destroy();
+  }
+
+  say(bold('\njob 2, re-run: the same publish again reuses every region'));
   const rerun = await runAction('publish', publishInputs, jobEnv(3));
   check('publish (re-run)', rerun);
   const unchanged = JSON.parse(rerun.outputs['unchanged-regions'] ?? '[]') as string[];
   say(`  unchanged-regions = ${JSON.stringify(unchanged)}`);
   if (unchanged.length !== REGIONS.length) throw new Error('the re-run published again instead of reusing');
+  const rows = (body: string | null | undefined) => (body ?? '').split('\n').filter((l) => l.startsWith('| '));
+  const again = await releaseBody();
+  if (rows(again.body).join('\n') !== rows(first.body).join('\n') || again.assets.length !== 1) {
+    throw new Error('the re-run changed the ARN table or duplicated the asset');
+  }
+  say('  the release section was rewritten with the same ARN table; still one asset');
 
-  say(bold('\noutputs of publish'));
-  for (const [name, value] of Object.entries(publish.outputs)) say(`  ${name} = ${value}`);
-
-  const { data: updated } = await octokit.rest.repos.getReleaseByTag({ owner, repo, tag: TAG });
-  say(bold(`\nthe release ${TAG} now reads:\n`));
-  say(updated.body ?? '');
-  say(bold('assets: ') + updated.assets.map((a) => `${a.name} (${a.size} bytes)`).join(', '));
-
-  // The proof the table is right: every row's ARN names its own region, and AWS (the emulator) knows it.
-  const arns = JSON.parse(publish.outputs.arns ?? '{}') as Record<string, string>;
-  const wrong = REGIONS.filter((r) => !arns[r]?.startsWith(`arn:aws:lambda:${r}:`));
-  if (wrong.length) throw new Error(`ARNs missing or pointing elsewhere for: ${wrong.join(', ')}`);
   const resultRecord = JSON.parse(await readFile(publish.outputs['result-path'], 'utf8')) as { version: string };
   say(
     bold(
