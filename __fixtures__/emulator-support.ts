@@ -1,4 +1,5 @@
 /** Helpers for the emulator's contract tests: zips, the AWS CLI, moto, free ports. */
+import { afterAll, beforeAll, describe } from '@jest/globals';
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import net from 'node:net';
@@ -155,6 +156,31 @@ export function motoMissing(): string | undefined {
 export interface Moto {
   url: string;
   stop(): Promise<void>;
+}
+
+/**
+ * A describe block that runs against moto when python3 can import it, and is skipped with the reason in its title
+ * when not. `moto()` is the server, started before the block's tests and stopped after them.
+ */
+export function describeOnMoto(title: string, body: (moto: () => Moto) => void): void {
+  const missing = motoMissing();
+  if (missing) {
+    describe.skip(`${title} (skipped: ${missing})`, () => body(() => ({ url: '', stop: async () => {} })));
+    return;
+  }
+  describe(title, () => {
+    let server: Moto | undefined;
+    beforeAll(async () => {
+      server = await startMoto();
+    }, 60_000);
+    afterAll(async () => {
+      await server?.stop();
+    });
+    body(() => {
+      if (!server) throw new Error('moto is not running (its beforeAll failed)');
+      return server;
+    });
+  });
 }
 
 /** Starts `python3 -m moto.server` on a free loopback port and waits (bounded) until it answers. */

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { runAction } from '../__fixtures__/action.js';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import { isPadding } from '../src/publish/align.js';
-import { makeZip, motoMissing, startMoto, type Moto } from '../__fixtures__/emulator-support.js';
+import { makeZip, describeOnMoto } from '../__fixtures__/emulator-support.js';
 import { lambdaClient, publishVersion } from '../__fixtures__/release-support.js';
 
 /** Region -> versions published before the test, and where the counter really is (deleted versions on top). */
@@ -150,28 +150,20 @@ describe('align-versions on the emulator', () => {
   });
 });
 
-const noMoto = motoMissing();
-(noMoto ? describe.skip : describe)(`align-versions on moto${noMoto ? ` (skipped: ${noMoto})` : ''}`, () => {
-  let moto: Moto;
-  beforeAll(async () => {
-    moto = await startMoto();
-  }, 60_000);
-  afterAll(async () => {
-    await moto?.stop();
-  });
-
+describeOnMoto('align-versions on moto', (moto) => {
   test('pad over three regions of 0, 2 and 4 versions: 5 everywhere, no filler left', async () => {
     const regions = ['us-east-1', 'eu-west-1', 'ap-northeast-1'];
     for (const [i, region] of regions.entries()) {
-      for (let n = 0; n < 2 * i; n++) await publishVersion(lambdaClient(moto.url, region), 'otel', `0.${n}.0`);
+      for (let n = 0; n < 2 * i; n++) await publishVersion(lambdaClient(moto().url, region), 'otel', `0.${n}.0`);
     }
     const run = await publish(
       '1.0.0',
       { regions: regions.join(' '), 'align-versions': 'pad' },
-      { AWS_ENDPOINT_URL_LAMBDA: moto.url },
+      { AWS_ENDPOINT_URL_LAMBDA: moto().url },
     );
     expect([run.code, run.errors]).toEqual([0, []]);
     expect(JSON.parse(run.outputs.versions)).toEqual(Object.fromEntries(regions.map((r) => [r, 5])));
-    for (const region of regions) expect((await listed(moto.url, region, 'otel')).filter((v) => v.padding)).toEqual([]);
+    for (const region of regions)
+      expect((await listed(moto().url, region, 'otel')).filter((v) => v.padding)).toEqual([]);
   }, 60_000);
 });

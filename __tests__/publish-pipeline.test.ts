@@ -13,7 +13,7 @@ import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import { parseLayerVersionArn } from '../src/aws/arn.js';
 import { lambdaRegions } from '../src/aws/partitions.js';
 import type { ResultRecord } from '../src/release/record.js';
-import { motoMissing, startMoto, type Moto } from '../__fixtures__/emulator-support.js';
+import { describeOnMoto } from '../__fixtures__/emulator-support.js';
 
 const REGIONS = lambdaRegions('aws').slice(0, 16);
 const SHARE = 'public 111122223333 o-abcdefghij';
@@ -233,27 +233,15 @@ describe('partial failure: a region not enabled and a region denied', () => {
   });
 });
 
-const noMoto = motoMissing();
-(noMoto ? describe.skip : describe)(
-  `build -> publish with moto as Lambda${noMoto ? ` (skipped: ${noMoto})` : ''}`,
-  () => {
-    let moto: Moto;
-    beforeAll(async () => {
-      moto = await startMoto();
-    }, 60_000);
-    afterAll(async () => {
-      await moto?.stop();
-    });
-
-    test('16 regions with sharing, then a rerun that publishes nothing new', async () => {
-      const env = { AWS_ENDPOINT_URL_LAMBDA: moto.url };
-      const run = await publish({ regions: REGIONS.join('\n'), 'share-with': SHARE }, env);
-      expect([run.code, run.errors]).toEqual([0, []]);
-      checkArns(run, 1);
-      const rerun = await publish({ regions: REGIONS.join('\n'), 'share-with': SHARE }, env);
-      expect([rerun.code, rerun.errors]).toEqual([0, []]);
-      expect(JSON.parse(rerun.outputs['unchanged-regions']).sort()).toEqual([...REGIONS].sort());
-      expect(await versionCounts(moto.url, 'otel', REGIONS)).toEqual(each(1));
-    }, 120_000);
-  },
-);
+describeOnMoto('build -> publish with moto as Lambda', (moto) => {
+  test('16 regions with sharing, then a rerun that publishes nothing new', async () => {
+    const env = { AWS_ENDPOINT_URL_LAMBDA: moto().url };
+    const run = await publish({ regions: REGIONS.join('\n'), 'share-with': SHARE }, env);
+    expect([run.code, run.errors]).toEqual([0, []]);
+    checkArns(run, 1);
+    const rerun = await publish({ regions: REGIONS.join('\n'), 'share-with': SHARE }, env);
+    expect([rerun.code, rerun.errors]).toEqual([0, []]);
+    expect(JSON.parse(rerun.outputs['unchanged-regions']).sort()).toEqual([...REGIONS].sort());
+    expect(await versionCounts(moto().url, 'otel', REGIONS)).toEqual(each(1));
+  }, 120_000);
+});

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { runAction } from '../__fixtures__/action.js';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import { applyRetention, planRetention, type ListedVersion } from '../src/publish/retention.js';
-import { makeZip, motoMissing, startMoto, type Moto } from '../__fixtures__/emulator-support.js';
+import { makeZip, describeOnMoto } from '../__fixtures__/emulator-support.js';
 import { awsError } from '../__fixtures__/publish-support.js';
 import { lambdaClient, publishVersion, ssmClient } from '../__fixtures__/release-support.js';
 
@@ -169,25 +169,16 @@ describe('keep-versions through the bundle on the emulator', () => {
   });
 });
 
-const noMoto = motoMissing();
-(noMoto ? describe.skip : describe)(`keep-versions on moto${noMoto ? ` (skipped: ${noMoto})` : ''}`, () => {
-  let moto: Moto;
-  beforeAll(async () => {
-    moto = await startMoto();
-  }, 60_000);
-  afterAll(async () => {
-    await moto?.stop();
-  });
-
+describeOnMoto('keep-versions on moto', (moto) => {
   test('three old versions, keep 2: the newest old one and the new one stay', async () => {
     const ws = await mkdtemp(path.join(tmpdir(), 'llr-retention-moto-'));
     await writeFile(path.join(ws, 'layer.zip'), makeZip({ 'python/x.py': 'x = 1\n' }));
-    const client = lambdaClient(moto.url, 'eu-central-1');
+    const client = lambdaClient(moto().url, 'eu-central-1');
     for (const s of ['1.0.0', '1.1.0', '1.2.0']) await publishVersion(client, 'otel', s);
     const run = await runAction(
       'publish',
       { name: 'otel', zip: 'layer.zip', version: '2.0.0', regions: 'eu-central-1', 'keep-versions': '2' },
-      { AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b', AWS_ENDPOINT_URL_LAMBDA: moto.url },
+      { AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b', AWS_ENDPOINT_URL_LAMBDA: moto().url },
       { cwd: ws },
     );
     expect([run.code, run.errors]).toEqual([0, []]);

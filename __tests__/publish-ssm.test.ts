@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runAction, type ActionRun } from '../__fixtures__/action.js';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
-import { makeZip, motoMissing, startMoto, type Moto } from '../__fixtures__/emulator-support.js';
+import { makeZip, describeOnMoto } from '../__fixtures__/emulator-support.js';
 import { ssmClient } from '../__fixtures__/release-support.js';
 
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-south-1'];
@@ -145,24 +145,15 @@ describe('ssm-prefix on the emulator', () => {
   });
 });
 
-const noMoto = motoMissing();
-(noMoto ? describe.skip : describe)(`ssm-prefix on moto${noMoto ? ` (skipped: ${noMoto})` : ''}`, () => {
-  let moto: Moto;
-  beforeAll(async () => {
-    moto = await startMoto();
-  }, 60_000);
-  afterAll(async () => {
-    await moto?.stop();
-  });
-
+describeOnMoto('ssm-prefix on moto', (moto) => {
   test('1.2.0 then 1.1.0: pointers written, then kept', async () => {
-    const env = { AWS_ENDPOINT_URL_LAMBDA: moto.url, AWS_ENDPOINT_URL_SSM: moto.url };
+    const env = { AWS_ENDPOINT_URL_LAMBDA: moto().url, AWS_ENDPOINT_URL_SSM: moto().url };
     const run = await publish('1.2.0', {}, env);
     expect([run.code, run.errors]).toEqual([0, []]);
     const arns = arnsOf(run);
     const older = await publish('1.1.0', {}, env);
     expect([older.code, older.errors]).toEqual([0, []]);
-    const now = await pointers(moto.url, ['/layers/otel/latest', '/layers/otel/1']);
+    const now = await pointers(moto().url, ['/layers/otel/latest', '/layers/otel/1']);
     for (const r of REGIONS) expect(now[r]).toEqual({ '/layers/otel/latest': arns[r], '/layers/otel/1': arns[r] });
   }, 60_000);
 });

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runAction, type ActionRun } from '../__fixtures__/action.js';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
-import { DUMMY_ENV, makeZip, motoMissing, startMoto, type Moto } from '../__fixtures__/emulator-support.js';
+import { DUMMY_ENV, makeZip, describeOnMoto } from '../__fixtures__/emulator-support.js';
 
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
 const MiB = 1024 * 1024;
@@ -179,21 +179,12 @@ describe('s3-bucket on the emulator', () => {
   });
 });
 
-const noMoto = motoMissing();
-(noMoto ? describe.skip : describe)(`s3-bucket on moto (Lambda + S3)${noMoto ? ` (skipped: ${noMoto})` : ''}`, () => {
-  let moto: Moto;
-  beforeAll(async () => {
-    moto = await startMoto();
-  }, 60_000);
-  afterAll(async () => {
-    await moto?.stop();
-  });
-
+describeOnMoto('s3-bucket on moto (Lambda + S3)', (moto) => {
   test('a 3 MB zip through a bucket per region, twice: the second run finds the objects', async () => {
     const regions = ['us-east-1', 'eu-central-1'];
-    for (const region of regions) await createBucket(moto.url, region, `llr-moto-${region}`);
+    for (const region of regions) await createBucket(moto().url, region, `llr-moto-${region}`);
     await writeFile(path.join(ws, 'mid.zip'), makeZip({ 'python/mid.bin': randomBytes(3 * MiB) }));
-    const env = { AWS_ENDPOINT_URL_LAMBDA: moto.url, AWS_ENDPOINT_URL_S3: moto.url };
+    const env = { AWS_ENDPOINT_URL_LAMBDA: moto().url, AWS_ENDPOINT_URL_S3: moto().url };
     const inputs = { name: 'mid', zip: 'mid.zip', regions: regions.join(' '), 's3-bucket': 'llr-moto-{region}' };
     const run = await publish(inputs, env);
     expect([run.code, run.errors]).toEqual([0, []]);
