@@ -3,25 +3,30 @@
  * `upload` says how the zip reaches Lambda (inline, or staged in S3); `align` is set by align-versions (padding.ts).
  */
 import type { Partition } from '../aws/partitions.js';
+import type { Manifest } from '../layer/manifest.js';
 import type { RegionStatus } from '../release/record.js';
 import type { Marker } from './marker.js';
 import type { Grant } from './sharing.js';
 
-/** The layer as verified: the zip's bytes match the digest, the metadata passed every limit. */
-export interface VerifiedLayer {
-  name: string;
-  version: string;
-  sha256: string;
-  /** Base64 SHA-256, as Lambda reports CodeSha256. */
-  codeSha256: string;
-  size: number;
-  unzippedSize: number;
-  files: number;
-  runtimes: string[];
-  architectures: string[];
+/**
+ * The layer as verified: the zip's bytes match the digest, the metadata passed every limit. The manifest's facts
+ * (or, for a zip without one, the same facts computed here), with the inputs' overrides applied.
+ */
+export interface VerifiedLayer extends Pick<
+  Manifest,
+  | 'name'
+  | 'version'
+  | 'sha256'
+  | 'codeSha256'
+  | 'size'
+  | 'unzippedSize'
+  | 'files'
+  | 'runtimes'
+  | 'architectures'
+  | 'licenseInfo'
+> {
   /** The user's description, before the marker is appended. */
   description: string;
-  licenseInfo: string;
   commit?: string;
   /** Where the zip came from, for the log: `artifact 'x' of run 123`, `dist/layer.zip`. */
   origin: string;
