@@ -169,6 +169,7 @@ describe('emulators/main.ts', () => {
       'ap-east-1',
       '--denied',
       'eu-south-2,me-south-1',
+      '--immutable-releases',
     ];
     const emulator = await start(TSX, ['emulators/main.ts', ...flags, ...more], false);
     try {
@@ -183,6 +184,7 @@ describe('emulators/main.ts', () => {
         notEnabled: ['ap-east-1'],
         denied: ['eu-south-2', 'me-south-1'],
       });
+      expect(await (await fetch(`${url}/__emulator/github/config`)).json()).toEqual({ immutableReleases: true });
       const restore = useEnv(emulator.env);
       try {
         expect(await listLayers('us-east-1')).toBe('ok');

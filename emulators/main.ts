@@ -7,7 +7,7 @@ const USAGE =
   `npm run emulate -- [--port N] [--latency-ms N] [--latency-services ${SERVICES.join(',')}] ` +
   '[--fault-rate F] [--faults 429,500,reset,drop-after-commit] ' +
   `[--seed S] [--fault-services ${SERVICES.join(',')}] [--not-enabled REGION,...] [--denied REGION,...] ` +
-  '[--retry-after S]';
+  '[--retry-after S] [--immutable-releases]';
 
 /** The rate `--faults` implies when `--fault-rate` is not given: naming faults means wanting some. */
 const RATE_WITH_FAULTS = 0.25;
@@ -28,6 +28,8 @@ until SIGTERM or SIGINT. Lists take commas or spaces.
   --retry-after S          Retry-After seconds sent with 429 answers (default 1)
   --not-enabled R,..       regions the account has not enabled (403 UnrecognizedClientException, EC2 AuthFailure)
   --denied R,..            regions an IAM policy denies (403 AccessDeniedException)
+  --immutable-releases     the repository has immutable releases: a release published from now on keeps its assets
+                           (uploads and deletes are 422, as GitHub answers); drafts stay mutable
   --help                   this text
 
 Services: ${SERVICES.join(', ')}. Exit status 2 for a bad option.
@@ -83,6 +85,7 @@ const { values } = (() => {
         'not-enabled': { type: 'string' },
         denied: { type: 'string' },
         'retry-after': { type: 'string' },
+        'immutable-releases': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -129,6 +132,7 @@ const options = {
     retryAfterSeconds: number('retry-after', values['retry-after'], 1),
   },
   aws: { notEnabled: regions('not-enabled', values['not-enabled']), denied: regions('denied', values.denied) },
+  github: { immutableReleases: values['immutable-releases'] ?? false },
 };
 
 const emulator = await startEmulator(options).catch((err: NodeJS.ErrnoException) =>

@@ -89,6 +89,15 @@ export function createGitHubControl(state: GitHubState): ControlHandler {
         tokens: Object.fromEntries(state.tokenModes),
       });
     }
+    if (route === 'GET config') return json(200, { immutableReleases: state.config.immutableReleases });
+    if (route === 'POST config') {
+      const fields = body(req);
+      if (!fields || (fields.immutableReleases !== undefined && typeof fields.immutableReleases !== 'boolean')) {
+        return bad('expected {immutableReleases?: boolean}');
+      }
+      if (typeof fields.immutableReleases === 'boolean') state.config.immutableReleases = fields.immutableReleases;
+      return json(200, { immutableReleases: state.config.immutableReleases });
+    }
     if (route === 'GET runs')
       return json(
         200,

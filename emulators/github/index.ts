@@ -28,6 +28,8 @@ export interface GitHubOptions {
   event?: string;
   /** The dummy GITHUB_TOKEN handed out (every token is accepted unless a test marks it). */
   token?: string;
+  /** The repository has immutable releases on (`--immutable-releases`); default off. */
+  immutableReleases?: boolean;
 }
 
 export const DEFAULT_REPOSITORY = 'octo-org/octo-layer';
@@ -54,6 +56,7 @@ export function createGitHubComponent(options: GitHubOptions = {}): GitHubCompon
     token: options.token ?? 'ghs_emulatorDummyToken0000000000000000',
     idTokenRequestToken: `emulator-oidc-${randomSecret()}`,
     secret: randomSecret(),
+    immutableReleases: options.immutableReleases ?? false,
   });
   return {
     state,

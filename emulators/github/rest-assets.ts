@@ -83,9 +83,31 @@ function serveSigned(state: GitHubState, req: EmuRequest): EmuResponse {
   };
 }
 
+/**
+ * What GitHub answers when an immutable release's assets would change. The upload answer (a bare message) and the
+ * delete answer (a validation failure) are GitHub's as seen on github.com; the rename answer is modelled on the
+ * delete one.
+ */
+const IMMUTABLE = {
+  upload: () => ghError(422, 'Cannot upload assets to an immutable release.'),
+  delete: () =>
+    validationFailed(DOCS.delete, {
+      resource: 'ReleaseAsset',
+      code: 'custom',
+      message: 'Cannot delete asset from an immutable release',
+    }),
+  update: () =>
+    validationFailed(DOCS.update, {
+      resource: 'ReleaseAsset',
+      code: 'custom',
+      message: 'Cannot update asset from an immutable release',
+    }),
+};
+
 function upload(state: GitHubState, ctx: RouteContext): EmuResponse {
   const release = state.releases.get(Number(ctx.params[0]));
   if (!release || release.repository !== ctx.repository) return notFound(DOCS.upload);
+  if (release.immutable) return IMMUTABLE.upload();
   const requested = ctx.req.url.searchParams.get('name');
   if (!requested)
     return validationFailed(DOCS.upload, { resource: 'ReleaseAsset', code: 'missing_field', field: 'name' });
@@ -123,6 +145,7 @@ function updateAsset(state: GitHubState, ctx: RouteContext): EmuResponse {
   const body = readJsonBody(ctx.req);
   if (!body) return problemsParsingJson(DOCS.update);
   const { asset, release } = found;
+  if (release.immutable) return IMMUTABLE.update();
   if (typeof body.name === 'string') {
     const name = assetName(body.name);
     if (state.releaseAssets(release.id).some((a) => a.name === name && a.id !== asset.id)) {
@@ -192,6 +215,7 @@ export function createAssetsService(state: GitHubState): Service {
       handle(ctx) {
         const found = assetOf(state, ctx);
         if (!found) return notFound(DOCS.delete);
+        if (found.release.immutable) return IMMUTABLE.delete();
         state.assets.delete(found.asset.id);
         return { status: 204, headers: {} };
       },

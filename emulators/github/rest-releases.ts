@@ -77,6 +77,24 @@ function bodyTooLong(body: Record<string, unknown>, doc: string): EmuResponse | 
 const tagExists = (doc: string) =>
   validationFailed(doc, { resource: 'Release', code: 'already_exists', field: 'tag_name' });
 
+/** GitHub's answer to a new release on the tag of a deleted immutable release (seen on github.com). */
+const tagOfImmutable = (doc: string) =>
+  validationFailed(doc, {
+    resource: 'Release',
+    code: 'custom',
+    field: 'tag_name',
+    message: 'tag_name was used by an immutable release',
+  });
+
+/** An immutable release's tag cannot move; the wording is modelled on the answer above (not observed). */
+const tagLocked = (doc: string) =>
+  validationFailed(doc, {
+    resource: 'Release',
+    code: 'custom',
+    field: 'tag_name',
+    message: 'tag_name cannot be changed on an immutable release',
+  });
+
 function releaseOf(state: GitHubState, ctx: RouteContext): ReleaseRecord | undefined {
   const release = state.releases.get(Number(ctx.params[0]));
   return release?.repository === ctx.repository ? release : undefined;
@@ -100,6 +118,7 @@ function create(state: GitHubState, ctx: RouteContext): EmuResponse {
   const tag = body.tag_name as string | undefined;
   if (!tag) return ghError(422, `Invalid request.\n\n"tag_name" wasn't supplied.`, DOCS.create);
   if (tagTaken(state, ctx.repository, tag)) return tagExists(DOCS.create);
+  if (state.immutableTags.has(`${ctx.repository} ${tag}`)) return tagOfImmutable(DOCS.create);
   const now = isoSeconds();
   const draft = body.draft === true;
   const release: ReleaseRecord = {
@@ -112,9 +131,11 @@ function create(state: GitHubState, ctx: RouteContext): EmuResponse {
     draft,
     prerelease: body.prerelease === true,
     createdAt: now,
-    publishedAt: draft ? null : now,
+    publishedAt: null,
     updatedAt: now,
+    immutable: false,
   };
+  if (!draft) state.publish(release, now);
   state.releases.set(release.id, release);
   const response = render(state, ctx, release, 201);
   response.headers = {
@@ -134,6 +155,9 @@ function update(state: GitHubState, ctx: RouteContext): EmuResponse {
   if (typeof body.tag_name === 'string' && tagTaken(state, ctx.repository, body.tag_name, release.id)) {
     return tagExists(DOCS.update);
   }
+  if (release.immutable && typeof body.tag_name === 'string' && body.tag_name && body.tag_name !== release.tagName) {
+    return tagLocked(DOCS.update);
+  }
   const wasDraft = release.draft;
   if (typeof body.tag_name === 'string' && body.tag_name) release.tagName = body.tag_name;
   if (typeof body.target_commitish === 'string') release.targetCommitish = body.target_commitish;
@@ -142,7 +166,7 @@ function update(state: GitHubState, ctx: RouteContext): EmuResponse {
   if (typeof body.draft === 'boolean') release.draft = body.draft;
   if (typeof body.prerelease === 'boolean') release.prerelease = body.prerelease;
   release.updatedAt = isoSeconds();
-  if (wasDraft && !release.draft) release.publishedAt = release.updatedAt;
+  if (wasDraft && !release.draft) state.publish(release, release.updatedAt);
   return render(state, ctx, release);
 }
 
@@ -219,6 +243,7 @@ export function createReleasesService(state: GitHubState): Service {
         if (!release) return notFound(DOCS.delete);
         for (const asset of state.releaseAssets(release.id)) state.assets.delete(asset.id);
         state.releases.delete(release.id);
+        if (release.immutable) state.immutableTags.add(`${release.repository} ${release.tagName}`);
         return { status: 204, headers: {} };
       },
     },

@@ -23,7 +23,7 @@ export function releaseJson(base: string, release: ReleaseRecord, assets: AssetR
     target_commitish: release.targetCommitish,
     name: release.name,
     draft: release.draft,
-    immutable: false,
+    immutable: release.immutable,
     prerelease: release.prerelease,
     created_at: release.createdAt,
     updated_at: release.updatedAt,

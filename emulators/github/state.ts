@@ -19,6 +19,11 @@ export interface GitHubConfig {
   idTokenRequestToken: string;
   /** Key for blob URL signatures and HS256 id tokens; random per emulator. */
   secret: string;
+  /**
+   * The repository setting "immutable releases" (GitHub, 2025): a release published while it is on becomes
+   * immutable (no asset added, changed or deleted; the tag stays), drafts stay mutable. Changeable at run time.
+   */
+  immutableReleases: boolean;
 }
 
 export interface RunRecord {
@@ -80,6 +85,8 @@ export interface ReleaseRecord {
   createdAt: string;
   publishedAt: string | null;
   updatedAt: string;
+  /** Published while the repository had immutable releases on; never changes back. */
+  immutable: boolean;
 }
 
 export interface AssetRecord {
@@ -120,6 +127,8 @@ export class GitHubState {
   readonly authLog: AuthUse[] = [];
   /** Claims of every OIDC token handed out. */
   readonly idTokens: Record<string, unknown>[] = [];
+  /** `repository tag` of deleted immutable releases: GitHub never lets a new release take such a tag. */
+  readonly immutableTags = new Set<string>();
   private ids = { artifact: 7_000_000, release: 5_000_000, asset: 9_000_000, runNumber: 0 };
 
   constructor(readonly config: GitHubConfig) {
@@ -129,6 +138,7 @@ export class GitHubState {
   reset(): void {
     for (const map of [this.runs, this.artifacts, this.blobs, this.releases, this.assets, this.tokenModes]) map.clear();
     this.repositories.clear();
+    this.immutableTags.clear();
     this.authLog.length = 0;
     this.idTokens.length = 0;
     this.ids = { artifact: 7_000_000, release: 5_000_000, asset: 9_000_000, runNumber: 0 };
@@ -197,6 +207,12 @@ export class GitHubState {
   deleteArtifact(artifact: ArtifactRecord): void {
     this.artifacts.delete(artifact.id);
     this.blobs.delete(artifact.blobPath);
+  }
+
+  /** Marks a release published now; with the setting on it becomes immutable for good. */
+  publish(release: ReleaseRecord, at: string): void {
+    release.publishedAt = at;
+    if (this.config.immutableReleases) release.immutable = true;
   }
 
   releaseAssets(releaseId: number): AssetRecord[] {
