@@ -119,6 +119,7 @@ describe('emulators/main.ts', () => {
     [['--latency-services', 'iam'], "Unknown service 'iam' in --latency-services"],
     [['--not-enabled', 'Foo_Bar'], "--not-enabled: 'Foo_Bar' is not a region name"],
     [['--denied', 'us-east'], "--denied: 'us-east' is not a region name"],
+    [['--rate-limit', 'fast'], "--rate-limit must be a non-negative number, got 'fast'"],
     [['--nope'], "Unknown option '--nope'"],
     [['eu-west-1'], "Unexpected argument 'eu-west-1'"],
   ])('refuses %j with the usage, exit 2', async (args, message) => {
@@ -170,6 +171,8 @@ describe('emulators/main.ts', () => {
       '--denied',
       'eu-south-2,me-south-1',
       '--immutable-releases',
+      '--rate-limit',
+      '15',
     ];
     const emulator = await start(TSX, ['emulators/main.ts', ...flags, ...more], false);
     try {
@@ -183,6 +186,7 @@ describe('emulators/main.ts', () => {
       expect(await (await fetch(`${url}/__emulator/aws/config`)).json()).toMatchObject({
         notEnabled: ['ap-east-1'],
         denied: ['eu-south-2', 'me-south-1'],
+        rateLimit: 15,
       });
       expect(await (await fetch(`${url}/__emulator/github/config`)).json()).toEqual({ immutableReleases: true });
       const restore = useEnv(emulator.env);

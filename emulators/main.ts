@@ -7,7 +7,7 @@ const USAGE =
   `npm run emulate -- [--port N] [--latency-ms N] [--latency-services ${SERVICES.join(',')}] ` +
   '[--fault-rate F] [--faults 429,500,reset,drop-after-commit] ' +
   `[--seed S] [--fault-services ${SERVICES.join(',')}] [--not-enabled REGION,...] [--denied REGION,...] ` +
-  '[--retry-after S] [--immutable-releases]';
+  '[--retry-after S] [--immutable-releases] [--rate-limit RPS]';
 
 /** The rate `--faults` implies when `--fault-rate` is not given: naming faults means wanting some. */
 const RATE_WITH_FAULTS = 0.25;
@@ -30,6 +30,8 @@ until SIGTERM or SIGINT. Lists take commas or spaces.
   --denied R,..            regions an IAM policy denies (403 AccessDeniedException)
   --immutable-releases     the repository has immutable releases: a release published from now on keeps its assets
                            (uploads and deletes are 422, as GitHub answers); drafts stay mutable
+  --rate-limit RPS         Lambda control-plane requests per second per account and region (a token bucket of
+                           RPS tokens); above it, 429 TooManyRequestsException (default: no limit; AWS: 15)
   --help                   this text
 
 Services: ${SERVICES.join(', ')}. Exit status 2 for a bad option.
@@ -86,6 +88,7 @@ const { values } = (() => {
         denied: { type: 'string' },
         'retry-after': { type: 'string' },
         'immutable-releases': { type: 'boolean' },
+        'rate-limit': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -131,7 +134,11 @@ const options = {
     services: serviceList('fault-services'),
     retryAfterSeconds: number('retry-after', values['retry-after'], 1),
   },
-  aws: { notEnabled: regions('not-enabled', values['not-enabled']), denied: regions('denied', values.denied) },
+  aws: {
+    notEnabled: regions('not-enabled', values['not-enabled']),
+    denied: regions('denied', values.denied),
+    rateLimit: number('rate-limit', values['rate-limit'], 0),
+  },
   github: { immutableReleases: values['immutable-releases'] ?? false },
 };
 

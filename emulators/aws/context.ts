@@ -1,5 +1,6 @@
 import type { EmuRequest } from '../http.js';
 import { DEFAULT_ACCOUNT, Identities, type Identity } from './identity.js';
+import { RateLimiter } from './lambda/rate-limit.js';
 import { LambdaStore } from './lambda/state.js';
 import { S3Store } from './s3/store.js';
 import { SsmStore } from './ssm-store.js';
@@ -15,6 +16,8 @@ export interface AwsOptions {
   organizations?: Record<string, string>;
   /** Lambda code storage per account and region (AWS: 75 GB). */
   storageLimitBytes?: number;
+  /** Lambda control-plane requests per second per account and region (a token bucket); 0 or absent: no limit. */
+  rateLimit?: number;
 }
 
 /** Region faults tests can change while the emulator runs (POST /__emulator/aws/config). */
@@ -23,6 +26,7 @@ export interface AwsConfig {
   denied: string[];
   organizations: Record<string, string>;
   storageLimitBytes: number;
+  rateLimit: number;
 }
 
 const DEFAULT_STORAGE_LIMIT = 75 * 1024 ** 3;
@@ -36,6 +40,7 @@ export class AwsContext {
   notEnabled: Set<string>;
   denied: Set<string>;
   organizations: Map<string, string>;
+  readonly lambdaRate: RateLimiter;
 
   constructor(options: AwsOptions = {}) {
     this.identities = new Identities(options.defaultAccount ?? DEFAULT_ACCOUNT);
@@ -43,6 +48,7 @@ export class AwsContext {
     this.notEnabled = new Set(options.notEnabled ?? []);
     this.denied = new Set(options.denied ?? []);
     this.organizations = new Map(Object.entries(options.organizations ?? {}));
+    this.lambdaRate = new RateLimiter(options.rateLimit ?? 0);
   }
 
   caller(req: EmuRequest): Identity {
@@ -55,6 +61,7 @@ export class AwsContext {
       denied: [...this.denied].sort(),
       organizations: Object.fromEntries(this.organizations),
       storageLimitBytes: this.lambda.storageLimitBytes,
+      rateLimit: this.lambdaRate.rps,
     };
   }
 
@@ -64,6 +71,7 @@ export class AwsContext {
     if (patch.denied) this.denied = new Set(patch.denied);
     if (patch.organizations) this.organizations = new Map(Object.entries(patch.organizations));
     if (typeof patch.storageLimitBytes === 'number') this.lambda.storageLimitBytes = patch.storageLimitBytes;
+    if (typeof patch.rateLimit === 'number') this.lambdaRate.configure(patch.rateLimit);
     return this.config();
   }
 

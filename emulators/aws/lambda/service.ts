@@ -130,6 +130,9 @@ async function dispatch(ctx: AwsContext, req: EmuRequest): Promise<EmuResponse> 
   if (ctx.denied.has(region)) {
     throw accessDenied(call, deniedResource(call), 'with an explicit deny in an identity-based policy');
   }
+  // After authentication and authorization, as AWS meters the caller's account, not anonymous traffic.
+  const rate = ctx.lambdaRate.take(`${call.caller.account} ${region}`);
+  if (!rate.ok) throw throttled(rate.retryAfterSeconds);
   return found.route.handler(call);
 }
 
