@@ -14,7 +14,7 @@ import { BuildInputs, getBuildSettings } from '../src/action/build.js';
 import { ConfigurationError } from '../src/errors.js';
 import { decideLayout, parseLayout } from '../src/layer/layout.js';
 import { checkVersion, defaultVersion } from '../src/layer/version.js';
-import { excludeMatcher, unreadable, walkTree } from '../src/layer/walk.js';
+import { excludeMatcher, excludePatterns, unreadable, walkTree } from '../src/layer/walk.js';
 import { writeZip } from '../src/layer/zip.js';
 
 const SAVED = { ...process.env };
@@ -96,18 +96,34 @@ test('runtimes and architectures in any case are the lowercase ids AWS expects',
 });
 
 describe('exclude reads like .gitignore', () => {
-  test.each<[string[], string, boolean]>([
-    [['/tests'], 'tests', true],
-    [['/tests'], 'pkg/tests', false],
-    [['/tests/**'], 'tests/test_x.py', true],
-    [['tests/'], 'pkg/tests', true],
-    [['*.md', '!README.md'], 'README.md', false],
-    [['!README.md', '*.md'], 'docs/x.md', true],
-    [['*.md', '!README.md'], 'python/app.py', false],
-    [['!README.md'], 'python/app.py', false],
-    [['docs', '!docs/keep.md'], 'docs', true],
-  ])('%j on %p: excluded %p', (patterns, rel, excluded) => {
-    expect(excludeMatcher(patterns)(rel)).toBe(excluded);
+  test.each<[string[], string, 'dir' | 'file', boolean]>([
+    [['/tests'], 'tests', 'dir', true],
+    [['/tests'], 'pkg/tests', 'dir', false],
+    [['/tests/**'], 'tests/test_x.py', 'file', true],
+    [['tests/'], 'pkg/tests', 'dir', true],
+    [['build/'], 'build', 'file', false],
+    [['*.md', '!README.md'], 'README.md', 'file', false],
+    [['!README.md', '*.md'], 'README.md', 'file', true],
+    [['!README.md', '*.md'], 'docs/x.md', 'file', true],
+    [['*.pyc', '!keep.pyc'], 'keep.pyc', 'file', false],
+    [['!keep.pyc', '*.pyc'], 'keep.pyc', 'file', true],
+    [['*.md', '!README.md'], 'python/app.py', 'file', false],
+    [['!README.md'], 'python/app.py', 'file', false],
+    [['docs', '!docs/keep.md'], 'docs', 'dir', true],
+    [['#comment'], '#comment', 'file', false],
+    [['\\#comment'], '#comment', 'file', true],
+    [['*.PYC'], 'a.pyc', 'file', false],
+  ])('%j on %p (%s): excluded %p', (patterns, rel, kind, excluded) => {
+    expect(excludeMatcher(patterns)(rel, kind === 'dir')).toBe(excluded);
+  });
+
+  test.each<[string, string[]]>([
+    ['*.md\n# build output\nbuild/\n', ['*.md', 'build/']],
+    ['*.md, tests/** !tests/keep.py', ['*.md', 'tests/**', '!tests/keep.py']],
+    ['  # indented comment\nmy\\ file.txt\n\\#literal', ['my\\ file.txt', '\\#literal']],
+    ['', []],
+  ])('the input %j is the patterns %j', (input, patterns) => {
+    expect(excludePatterns(input)).toEqual(patterns);
   });
 
   test('a negation keeps the layer whole instead of excluding everything else', async () => {

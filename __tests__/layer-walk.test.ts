@@ -22,21 +22,23 @@ async function walkError(tree: Record<string, Node>, setup?: (root: string) => v
 }
 
 describe('exclude', () => {
-  test.each<[string, string[], string, boolean]>([
-    ['default __pycache__ at depth', DEFAULT_EXCLUDE, 'python/pkg/__pycache__', true],
-    ['default *.pyc at depth', DEFAULT_EXCLUDE, 'python/pkg/mod.cpython-312.pyc', true],
-    ['default .git at the top', DEFAULT_EXCLUDE, '.git', true],
-    ['default .DS_Store at depth', DEFAULT_EXCLUDE, 'a/b/.DS_Store', true],
-    ['default keeps .py', DEFAULT_EXCLUDE, 'python/pkg/mod.py', false],
-    ['default keeps .gitignore', DEFAULT_EXCLUDE, 'python/.gitignore', false],
-    ['path pattern from the top', ['tests/**'], 'tests/unit/a.py', true],
-    ['path pattern not at depth', ['tests/**'], 'python/tests/a.py', false],
-    ['globstar path pattern', ['**/tests'], 'python/pkg/tests', true],
-    ['trailing slash', ['docs/'], 'docs', true],
-    ['leading ./', ['./docs'], 'docs', true],
-    ['dot files by *', ['*.md'], 'a/.hidden.md', true],
-  ])('%s', (_name, patterns, rel, excluded) => {
-    expect(excludeMatcher(patterns)(rel)).toBe(excluded);
+  test.each<[string, string[], string, boolean, boolean]>([
+    ['default __pycache__ at depth', DEFAULT_EXCLUDE, 'python/pkg/__pycache__', true, true],
+    ['default *.pyc at depth', DEFAULT_EXCLUDE, 'python/pkg/mod.cpython-312.pyc', false, true],
+    ['default .git at the top', DEFAULT_EXCLUDE, '.git', true, true],
+    ['default .DS_Store at depth', DEFAULT_EXCLUDE, 'a/b/.DS_Store', false, true],
+    ['default keeps .py', DEFAULT_EXCLUDE, 'python/pkg/mod.py', false, false],
+    ['default keeps .gitignore', DEFAULT_EXCLUDE, 'python/.gitignore', false, false],
+    ['path pattern from the top', ['tests/**'], 'tests/unit/a.py', false, true],
+    ['path pattern not at depth', ['tests/**'], 'python/tests/a.py', false, false],
+    ['globstar path pattern', ['**/tests'], 'python/pkg/tests', true, true],
+    ['trailing slash: a folder', ['docs/'], 'docs', true, true],
+    ['trailing slash: not a file', ['docs/'], 'docs', false, false],
+    ['leading ./ is the top', ['./docs'], 'docs', true, true],
+    ['leading ./ not at depth', ['./docs'], 'a/docs', true, false],
+    ['dot files by *', ['*.md'], 'a/.hidden.md', false, true],
+  ])('%s', (_name, patterns, rel, isDir, excluded) => {
+    expect(excludeMatcher(patterns)(rel, isDir)).toBe(excluded);
   });
 
   test('an excluded folder is left out with everything in it', async () => {

@@ -96,8 +96,9 @@ export function renderRootYaml(spec: ActionSpec): string {
   return header + YAML.stringify(spec, { lineWidth: 0 });
 }
 
+/** action.yml descriptions are plain text: `__pycache__` or `*.pyc ... *.md` must not turn into emphasis. */
 function escapeCell(text: string): string {
-  return oneLine(text).replace(/\|/g, '\\|');
+  return oneLine(text).replace(/[|*_]/g, (c) => `\\${c}`);
 }
 
 /** README reference tables for one command, generated from its action.yml. */

@@ -19,7 +19,7 @@ import {
   MAX_DESCRIPTION,
   MAX_LICENSE_INFO,
 } from '../layer/limits.js';
-import { DEFAULT_EXCLUDE } from '../layer/walk.js';
+import { DEFAULT_EXCLUDE, excludePatterns } from '../layer/walk.js';
 import { DEFAULT_EPOCH_SECONDS } from '../layer/zip-format.js';
 import { checkVersion, defaultVersion } from '../layer/version.js';
 import { getBoolean, getInteger, getList, getRequired, getString } from './inputs.js';
@@ -70,7 +70,7 @@ export function getBuildSettings(env: NodeJS.ProcessEnv = process.env): BuildSet
   const { runtimes, warnings } = checkRuntimes(getList(BuildInputs.runtimes));
   const architectures = checkArchitectures(getList(BuildInputs.architectures));
   const layout = parseLayout(getString(BuildInputs.layout));
-  const excludeInput = getList(BuildInputs.exclude);
+  const excludeInput = excludePatterns(core.getInput(BuildInputs.exclude));
   const versionInput = getString(BuildInputs.version);
   const version = versionInput
     ? checkVersion(versionInput)

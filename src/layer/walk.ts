@@ -2,10 +2,10 @@
  * Reads a layer's source folder into a flat list of entries, leaving out excluded paths and refusing anything that
  * would put content from outside the folder into the zip.
  */
-import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, type Dirent } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
-import picomatch from 'picomatch';
+import ignore from 'ignore';
 import { ConfigurationError } from '../errors.js';
 
 export const DEFAULT_EXCLUDE = ['__pycache__', '*.pyc', '.git', '.DS_Store'];
@@ -28,26 +28,29 @@ export interface TreeEntry {
 const MAX_LINK_HOPS = 40;
 
 /**
- * Patterns without a '/' match a name at any depth (`*.pyc`, `.git`); patterns with one match the path from the
- * folder's top (`tests/**`), and so does one that starts with '/' (`/tests`, as in .gitignore). A pattern that
- * starts with '!' keeps what the others would leave out (`*.md` with `!README.md`), whatever the order; as in
- * .gitignore, it cannot bring back a file whose folder is left out. An excluded folder is not entered.
+ * `exclude` is read exactly as git reads a .gitignore at the top of the folder (the `ignore` package implements
+ * git's rules): a pattern without a '/' (other than a trailing one) matches a name at any depth (`*.pyc`, `.git`);
+ * one with a '/' matches from the folder's top (`tests/**`, `/tests`); a trailing '/' matches folders only
+ * (`build/` leaves a file named build in); '!' brings back what an earlier pattern left out, and the last pattern
+ * that matches wins (`!keep.pyc` then `*.pyc` leaves keep.pyc out); a file whose folder is left out cannot be
+ * brought back. An excluded folder is not entered. Case matters, as on Linux and in Lambda's /opt.
+ * One deliberate extra: a leading './' means the top, as '/' does (git would never match it).
  */
-export function excludeMatcher(patterns: string[]): (relPath: string) => boolean {
-  const cleaned = patterns.map((p) => p.trim()).filter(Boolean);
-  const keep = matcherOf(cleaned.filter((p) => p.startsWith('!')).map((p) => p.slice(1)));
-  const leave = matcherOf(cleaned.filter((p) => !p.startsWith('!')));
-  return (relPath) => leave(relPath) && !keep(relPath);
+export function excludeMatcher(patterns: string[]): (relPath: string, isDir: boolean) => boolean {
+  const rules = ignore({ ignorecase: false }).add(patterns.map((p) => p.replace(/^(!?)\.\/+/, '$1/')));
+  return (relPath, isDir) => rules.ignores(isDir ? `${relPath}/` : relPath);
 }
 
-function matcherOf(patterns: string[]): (relPath: string) => boolean {
-  const cleaned = patterns.map((p) => p.replace(/^\.\//, '').replace(/\/+$/, '')).filter((p) => p && p !== '/');
-  // Two matchers: picomatch's `basename` option would also apply to patterns with a '/', and so break them.
-  const byName = cleaned.filter((p) => !p.includes('/'));
-  const byPath = cleaned.filter((p) => p.includes('/')).map((p) => p.replace(/^\/+/, ''));
-  const nameMatch = byName.length ? picomatch(byName, { dot: true }) : () => false;
-  const pathMatch = byPath.length ? picomatch(byPath, { dot: true }) : () => false;
-  return (relPath) => nameMatch(relPath.slice(relPath.lastIndexOf('/') + 1)) || pathMatch(relPath);
+/**
+ * The `exclude` input as patterns: one per line as in a .gitignore, where a line starting with '#' is a comment;
+ * like every list input, a line may also hold several separated by spaces or commas ('\ ' keeps a space).
+ */
+export function excludePatterns(input: string): string[] {
+  return input
+    .split(/\r?\n/)
+    .filter((line) => !line.trimStart().startsWith('#'))
+    .flatMap((line) => line.split(/(?<!\\)[\s,]+/))
+    .filter(Boolean);
 }
 
 /**
@@ -60,19 +63,20 @@ export async function walkTree(root: string, exclude: string[], skip: string[] =
   const top = await realpath(root);
   const matcher = excludeMatcher(exclude);
   const skipped = new Set(skip.map((s) => path.relative(top, path.resolve(s)).split(path.sep).join('/')));
-  const excluded = (rel: string) => skipped.has(rel) || matcher(rel);
+  const excluded = (rel: string, isDir: boolean) => skipped.has(rel) || matcher(rel, isDir);
   const entries: TreeEntry[] = [];
   const pending = [''];
   while (pending.length > 0) {
     const dirRel = pending.pop()!;
-    for (const name of readFolder(top, dirRel)) {
+    for (const dirent of readFolder(top, dirRel)) {
+      const name = dirent.name;
       if (name.includes('\\')) {
         throw new ConfigurationError(
           `Input 'path': '${path.posix.join(dirRel, name)}' has a backslash in its name, which unzip tools read as a folder separator; rename it or exclude it.`,
         );
       }
       const rel = dirRel ? `${dirRel}/${name}` : name;
-      if (excluded(rel)) continue;
+      if (excluded(rel, dirent.isDirectory())) continue;
       const entry = readEntry(top, rel);
       entries.push(entry);
       if (entry.kind === 'dir') pending.push(rel);
@@ -101,9 +105,10 @@ export function unreadable(err: unknown, rel: string): Error {
   return err instanceof Error ? err : new Error(String(err));
 }
 
-function readFolder(top: string, dirRel: string): string[] {
+function readFolder(top: string, dirRel: string): Dirent[] {
   try {
-    return readdirSync(dirRel ? path.join(top, dirRel) : top);
+    // With their types, so that a folder-only pattern (`build/`) is told apart without a stat per excluded name.
+    return readdirSync(dirRel ? path.join(top, dirRel) : top, { withFileTypes: true });
   } catch (err) {
     throw unreadable(err, dirRel || '.');
   }
