@@ -51,7 +51,7 @@ export async function runAction(
   command: string,
   inputs: Record<string, string>,
   env: Record<string, string> = {},
-  options: { cwd?: string; timeoutMs?: number } = {},
+  options: { cwd?: string; timeoutMs?: number; node?: string } = {},
 ): Promise<ActionRun> {
   const dir = await mkdtemp(path.join(tmpdir(), 'llr-run-'));
   const outputFile = path.join(dir, 'output');
@@ -61,7 +61,7 @@ export async function runAction(
   const inputEnv: Record<string, string> = { INPUT_COMMAND: command };
   for (const [name, value] of Object.entries(inputs))
     inputEnv[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
-  const child = spawn(process.execPath, [BUNDLE], {
+  const child = spawn(options.node ?? process.execPath, [BUNDLE], {
     cwd: options.cwd ?? dir,
     env: {
       PATH: process.env.PATH ?? '',

@@ -74,9 +74,11 @@ const objectPuts = (from: number) =>
 describe('s3-bucket on the emulator', () => {
   const key = () => `lambda-layers/big/${bigSha}.zip`;
 
-  test('a 60 MB zip to three regions through their buckets, streamed: memory grows by one copy of the zip', async () => {
-    const baseline = await publish({ name: 'baseline', zip: 'small.zip', regions: 'eu-west-1' });
-    expect([baseline.code, baseline.errors]).toEqual([0, []]);
+  test('a 60 MB zip to three regions through their buckets, streamed: one copy of the zip in memory, not one per region', async () => {
+    const small = await publish({ name: 'baseline', zip: 'small.zip', regions: 'eu-west-1' });
+    expect([small.code, small.errors]).toEqual([0, []]);
+    const oneRegion = await publish({ name: 'big-one-region', regions: 'eu-west-1' });
+    expect([oneRegion.code, oneRegion.errors]).toEqual([0, []]);
     const before = emu.server.log.length;
     const run = await publish({});
     expect([run.code, run.errors]).toEqual([0, []]);
@@ -88,11 +90,14 @@ describe('s3-bucket on the emulator', () => {
       expect(head.ContentLength).toBe(bigSize);
     }
     expect(objectPuts(before)).toHaveLength(3);
-    // The zip is read (and verified) once; every upload streams 1 MiB slices of that one Buffer. Holding a copy per
-    // region would add 3 x 60 MB; measured here: about one zip over the small-zip run (170 -> 240 MiB).
-    const grown = peakRss(run) - peakRss(baseline);
-    expect(grown).toBeGreaterThan(bigSize / MiB / 2);
-    expect(grown).toBeLessThan((1.6 * bigSize) / MiB);
+    // The zip is read (and verified) once; every upload streams 1 MiB slices of that one Buffer. What the process
+    // holds besides the zip depends on the Node version (peak RSS small zip / 60 MB to one region / to three: 104 /
+    // 181 / 182 MiB on Node 20, 119 / 213 / 216 on Node 24), so each bound compares two runs that differ only in what
+    // it checks. The measure sees the zip: one region peaks more than half a zip over the small-zip run ...
+    const zipMiB = bigSize / MiB;
+    expect(peakRss(oneRegion) - peakRss(small)).toBeGreaterThan(zipMiB / 2);
+    // ... and two more regions add less than half a zip, where a copy each would add two zips.
+    expect(peakRss(run) - peakRss(oneRegion)).toBeLessThan(zipMiB / 2);
   }, 180_000);
 
   test('publishing again finds the objects (same key and size) and uploads nothing', async () => {
