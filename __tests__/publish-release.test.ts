@@ -147,13 +147,34 @@ describe('release: <tag> and failures to write it', () => {
     expect(await bodyOf(id)).toContain('### Lambda layer `otel` 1.2.0');
   });
 
-  test('a tag without a release: published, outputs set, the step fails naming the release', async () => {
-    const run = await publish({ release: 'v9.9.9' });
+  test('refs/tags/<tag>, as ${{ github.ref }} gives it, names the same release', async () => {
+    const { id } = await releaseEvent('v1.2.0-ref', '');
+    const run = await publish({ release: 'refs/tags/v1.2.0-ref' });
+    expect([run.code, run.errors]).toEqual([0, []]);
+    expect(await bodyOf(id)).toContain('### Lambda layer `otel` 1.2.0');
+  });
+
+  test.each([
+    ['a tag without a release', { release: 'v9.9.9' }, {}, /^Input 'release': no release with tag 'v9\.9\.9' in /],
+    ['refs/tags/ of a tag without a release', { release: 'refs/tags/v9.9.9' }, {}, /no release with tag 'v9\.9\.9'/],
+  ])('%s: found before any AWS call; nothing published', async (_label, inputs, env, message) => {
+    const before = emu.server.log.length;
+    const run = await publish(inputs, env);
     expect(run.code).toBe(1);
-    expect(Object.keys(JSON.parse(run.outputs.arns))).toHaveLength(3);
-    expect(run.errors.at(-1)).toMatch(
-      /^Release v9\.9\.9 was not updated: Input 'release': no release with tag 'v9\.9\.9'/,
-    );
+    expect(run.errors).toEqual([expect.stringMatching(message)]);
+    expect(run.outputs.arns).toBe('{}');
+    const aws = emu.server.log.slice(before).filter((e) => !['github', 'artifacts'].includes(e.service));
+    expect(aws).toEqual([]);
+  });
+
+  test('a release event whose release was deleted since: found before any AWS call', async () => {
+    const { id, eventPath } = await releaseEvent('v1.2.0-gone', '');
+    await octokit.rest.repos.deleteRelease({ owner, repo, release_id: id });
+    const before = emu.server.log.length;
+    const run = await publish({}, { GITHUB_EVENT_NAME: 'release', GITHUB_EVENT_PATH: eventPath });
+    expect(run.code).toBe(1);
+    expect(run.errors).toEqual([expect.stringMatching(/^Input 'release': release v1\.2\.0-gone .* no longer exists/)]);
+    expect(emu.server.log.slice(before).filter((e) => e.service === 'lambda' || e.service === 'sts')).toEqual([]);
   });
 
   test('a read-only token: the step fails and says which permission is missing', async () => {
@@ -175,6 +196,7 @@ describe('release: <tag> and failures to write it', () => {
   test.each([
     ['release: true off a release event', { release: 'true' }, /^Input 'release' is true but the event is 'push'/],
     ['a release tag that is not a tag name', { release: 'v1..2' }, /^Input 'release' must be auto, true, false/],
+    ['a branch ref for the release', { release: 'refs/heads/main' }, /^Input 'release' is the ref 'refs\/heads\/main'/],
     ['no token for the release', { release: 'v1.2.0', 'github-token': '' }, /^Input 'github-token' is empty/],
   ])('%s: refused before any request', async (_label, inputs, message) => {
     const before = emu.server.log.length;

@@ -162,7 +162,7 @@ describe('bodies near GitHub limit', () => {
     expect(body.startsWith(notes)).toBe(true);
     expect(body).toContain(beginMarker('otel'));
     expect(body).toContain(endMarker('otel'));
-    expect(body).toContain(result.assetUrl);
+    expect(body).toContain(result.asset!.url);
     expect(body).not.toContain('| Region | Version | ARN |');
     expect(warnings.join('\n')).toContain('125,000');
     // A later release with room again gets the full table back.

@@ -10,7 +10,7 @@ import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import { beginMarker, endMarker } from '../src/release/body.js';
 import { updateRelease, type Octokit } from '../src/release/github.js';
 import type { RegionResult, ResultRecord } from '../src/release/record.js';
-import { parseRecord } from '../src/release/records.js';
+import { parseRecord, recordComment } from '../src/release/records.js';
 import { renderSection } from '../src/release/section.js';
 import { releaseRef, releaseTarget } from '../src/release/settings.js';
 import { ArnMismatchError } from '../src/release/validate.js';
@@ -87,7 +87,7 @@ describe('updateRelease', () => {
       record: otel2,
       sleep: noSleep,
     });
-    expect(result).toMatchObject({ bodyChanged: true, replacedAssets: 1, tag: 'v1.0.0' });
+    expect(result).toMatchObject({ bodyChanged: true, asset: { replaced: 1 }, tag: 'v1.0.0' });
 
     const after = await getRelease(release.id);
     const section = (name: string, text: string) => {
@@ -97,7 +97,7 @@ describe('updateRelease', () => {
     // Everything but the otel section is byte for byte what the hand edit left.
     expect(after.body!.replace(section('otel', after.body!), '')).toBe(edited.replace(section('otel', edited), ''));
     expect(section('otel', after.body!)).toBe(
-      `${beginMarker('otel')}\r\n${renderSection(otel2).trimEnd().replace(/\n/g, '\r\n')}\r\n\r\n${endMarker('otel')}`,
+      `${beginMarker('otel')}\r\n${recordComment(otel2)}\r\n${renderSection(otel2).trimEnd().replace(/\n/g, '\r\n')}\r\n\r\n${endMarker('otel')}`,
     );
     expect(after.body).toContain(arn('otel', 'eu-west-1', 2));
     expect(after.body).not.toContain(arn('otel', 'eu-west-1', 1));

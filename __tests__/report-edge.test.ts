@@ -257,7 +257,9 @@ describe('the release', () => {
       });
       expect([result.code, result.errors]).toEqual([0, []]);
       const after = (await octokit.rest.repos.getRelease({ owner, repo, release_id: created.id })).data;
-      expect(after.body).toMatch(/^<!-- lambda-layer-release:otel:begin -->\n### Lambda layer `otel` 1\.2\.0\n/);
+      expect(after.body).toMatch(
+        /^<!-- lambda-layer-release:otel:begin -->\n<!-- lambda-layer-release:otel:record \{.*\} -->\n### Lambda layer `otel` 1\.2\.0\n/,
+      );
       expect(after.assets.map((a) => a.name)).toEqual(['otel.arns.json']);
       expect(result.summary).toContain(`Release: [ev-${action}](`);
     },
@@ -279,7 +281,7 @@ describe('the release', () => {
     const result = await report({ name: 'otel', release: 'v9', 'fail-on': 'none' }, run);
     expect(result.code).toBe(1);
     expect(result.errors).toEqual([
-      "Release v9 was not updated: Input 'release': no release with tag 'v9' in octo-org/octo-layer; create the release first, or set 'release' to false.",
+      "Release v9 was not updated: Input 'release': no release with tag 'v9' in octo-org/octo-layer; create the release first (a draft will do), or set 'release' to false.",
     ]);
     expect(JSON.parse(result.outputs.arns)).toEqual({ 'us-east-1': arn('us-east-1', 3) });
     // Two regions in the run (one failed): layer-version-arn is only for one-region runs.

@@ -142,7 +142,7 @@ describe('report', () => {
 
     const release = await releaseOf('v1.2.0');
     expect(release.body).toMatch(
-      /^Written by hand\.\n\n<!-- lambda-layer-release:otel:begin -->\n### Lambda layer `otel` 1\.2\.0\n/,
+      /^Written by hand\.\n\n<!-- lambda-layer-release:otel:begin -->\n<!-- lambda-layer-release:otel:record \{.*\} -->\n### Lambda layer `otel` 1\.2\.0\n/,
     );
     expect(release.body).toContain(`${TABLE}\n\n<!-- lambda-layer-release:otel:end -->`);
     expect(release.body).not.toContain('otel-arm');

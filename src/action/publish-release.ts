@@ -16,13 +16,15 @@ import type { ArtifactStore } from '../artifact/store.js';
 import { ConfigurationError, errorMessage } from '../errors.js';
 import type { PublishRun } from '../publish/publish.js';
 import type { PublishSettings } from '../publish/settings.js';
-import { describeReleaseError, updateRelease } from '../release/github.js';
+import { describeReleaseError, findRelease, updateRelease } from '../release/github.js';
 import { uploadLegRecord } from '../release/legs.js';
 import { parseRepository, releaseRef, releaseTarget, type ReleaseTarget } from '../release/settings.js';
 
 export interface ReleasePlan {
   target: ReleaseTarget;
   repository?: { owner: string; repo: string };
+  /** The release as read before any AWS call (it exists; whether it is a draft, immutable). */
+  found?: { id: number; tag_name: string; draft?: boolean; immutable?: boolean };
 }
 
 /** The `release` input read at input time: a bad tag, `true` off a release event or a missing token stop here. */
@@ -35,6 +37,28 @@ export function releasePlan(settings: PublishSettings, env: NodeJS.ProcessEnv): 
     );
   }
   return { target, repository: parseRepository(env.GITHUB_REPOSITORY ?? '', 'GITHUB_REPOSITORY') };
+}
+
+/**
+ * Reads the release the plan names, before the zip is read or any AWS call is made: a tag without a release (or a
+ * token that cannot see it) stops the step here instead of after every region was published.
+ */
+export async function checkRelease(plan: ReleasePlan, token: string): Promise<ReleasePlan> {
+  const ref = releaseRef(plan.target);
+  if (!ref || !plan.repository) return plan;
+  const which = 'tag' in ref ? ref.tag : ref.tag_name;
+  try {
+    const release = await findRelease(github.getOctokit(token), plan.repository.owner, plan.repository.repo, ref);
+    const state = release.draft ? 'a draft' : release.immutable ? 'published, immutable' : 'published';
+    core.info(`Release ${release.tag_name} found (${state}); it is written once the regions are published.`);
+    return { ...plan, found: release };
+  } catch (err) {
+    const described = describeReleaseError(err);
+    if (described === undefined) throw err;
+    throw new ConfigurationError(
+      described.startsWith("Input 'release'") ? described : `Release ${which} could not be read: ${described}`,
+    );
+  }
 }
 
 /** Uploads this run's record as a matrix leg; a failure is a warning (report then lacks these regions). */
@@ -69,7 +93,7 @@ export async function uploadLeg(
  * Nothing is written in a dry run, and a record whose ARNs do not hold up is refused before the release is read.
  */
 export async function writeRelease(run: PublishRun, plan: ReleasePlan, token: string): Promise<string | undefined> {
-  const ref = releaseRef(plan.target);
+  const ref = plan.found ? { id: plan.found.id, tag_name: plan.found.tag_name } : releaseRef(plan.target);
   if (plan.target.kind === 'none') {
     core.info(`No release updated: ${plan.target.reason}.`);
     return undefined;
@@ -91,11 +115,9 @@ export async function writeRelease(run: PublishRun, plan: ReleasePlan, token: st
       }),
     );
     if (process.env.GITHUB_STEP_SUMMARY) {
+      const asset = release.asset ? ` and ${run.record.name}.arns.json` : ` (no asset: ${release.assetSkipped})`;
       await core.summary
-        .addRaw(
-          `Release [${release.tag}](${release.htmlUrl}): ARN table and ${run.record.name}.arns.json updated.`,
-          true,
-        )
+        .addRaw(`Release [${release.tag}](${release.htmlUrl}): ARN table${asset} updated.`, true)
         .write();
     }
     return undefined;

@@ -29,7 +29,7 @@ import {
 import type { SourceDeps } from '../publish/source.js';
 import { failureMessage, recordOutputs } from '../release/outputs.js';
 import { serializeRecord } from '../release/records.js';
-import { releasePlan, uploadLeg, writeRelease } from './publish-release.js';
+import { checkRelease, releasePlan, uploadLeg, writeRelease } from './publish-release.js';
 
 export const PublishOutputs = {
   arns: 'arns',
@@ -224,7 +224,7 @@ export async function runPublish(env: NodeJS.ProcessEnv = process.env): Promise<
   for (const name of [PublishOutputs.arns, PublishOutputs.versions]) core.setOutput(name, '{}');
   for (const name of [PublishOutputs.failedRegions, PublishOutputs.unchangedRegions]) core.setOutput(name, '[]');
   const settings = getPublishSettings(env);
-  const release = releasePlan(settings, env);
+  const release = await checkRelease(releasePlan(settings, env), settings.githubToken ?? '');
   const store = artifactStoreAvailable(env) ? artifactStoreFromEnv(env) : undefined;
   const run = await publishStep(env, store, settings);
   await reportPublish(run, env);

@@ -4,8 +4,8 @@
  */
 import type { getOctokit } from '@actions/github';
 import { ConfigurationError, errorMessage } from '../errors.js';
-import { assetName, serializeRecord } from './records.js';
-import { patchBody } from './body.js';
+import { assetName, recordComment, serializeRecord } from './records.js';
+import { patchBody, planBody } from './body.js';
 import type { ResultRecord } from './record.js';
 import { BODY_LIMIT, renderSection, renderShortSection } from './section.js';
 import type { ReleasePayload } from './settings.js';
@@ -40,10 +40,9 @@ export interface UpdateReleaseResult {
   tag: string;
   htmlUrl: string;
   bodyChanged: boolean;
-  assetId: number;
-  assetUrl: string;
-  /** Older assets of the same name that were deleted first. */
-  replacedAssets: number;
+  /** The `<name>.arns.json` asset; absent when the release took none (immutable), then `assetSkipped` says why. */
+  asset?: { id: number; url: string; replaced: number };
+  assetSkipped?: string;
 }
 
 interface Release {
@@ -52,6 +51,8 @@ interface Release {
   body?: string | null;
   upload_url: string;
   html_url: string;
+  draft?: boolean;
+  immutable?: boolean;
 }
 
 const silent: ReleaseLogger = { info: () => undefined, warning: () => undefined };
@@ -60,22 +61,40 @@ function status(err: unknown): number | undefined {
   return typeof err === 'object' && err !== null && 'status' in err ? Number(err.status) : undefined;
 }
 
-async function findRelease(octokit: Octokit, owner: string, repo: string, ref: ReleaseRef): Promise<Release> {
+/**
+ * The release a ref names, read now (an event's payload may be stale: the release deleted, a draft published
+ * since). A tag is looked up among published releases, then among drafts (which /releases/tags does not show).
+ */
+export async function findRelease(octokit: Octokit, owner: string, repo: string, ref: ReleaseRef): Promise<Release> {
   if ('id' in ref) {
-    return (await octokit.rest.repos.getRelease({ owner, repo, release_id: ref.id })).data as Release;
+    try {
+      return (await octokit.rest.repos.getRelease({ owner, repo, release_id: ref.id })).data as Release;
+    } catch (err) {
+      if (status(err) !== 404) throw err;
+      const which = 'tag_name' in ref ? `release ${ref.tag_name} (id ${ref.id})` : `release id ${ref.id}`;
+      throw new ConfigurationError(
+        `Input 'release': ${which} no longer exists in ${owner}/${repo}; set 'release' to the tag of a release, or to false.`,
+      );
+    }
   }
   try {
     return (await octokit.rest.repos.getReleaseByTag({ owner, repo, tag: ref.tag })).data as Release;
   } catch (err) {
     if (status(err) !== 404) throw err;
   }
-  // Draft releases have no tag yet as far as /releases/tags is concerned; the list shows them to writers.
   for await (const page of octokit.paginate.iterator(octokit.rest.repos.listReleases, { owner, repo, per_page: 100 })) {
     const found = page.data.find((r) => r.tag_name === ref.tag);
     if (found) return found as Release;
   }
   throw new ConfigurationError(
-    `Input 'release': no release with tag '${ref.tag}' in ${owner}/${repo}; create the release first, or set 'release' to false.`,
+    `Input 'release': no release with tag '${ref.tag}' in ${owner}/${repo}; create the release first (a draft will do), or set 'release' to false.`,
+  );
+}
+
+/** GitHub's 422 for a change to the assets of an immutable release ("Cannot upload assets to an immutable release"). */
+function isImmutableRefusal(err: unknown): boolean {
+  return (
+    status(err) === 422 && /immutable release/i.test(JSON.stringify((err as { response?: unknown }).response ?? {}))
   );
 }
 
@@ -112,26 +131,37 @@ async function replaceAsset(
   return { id: asset.id, url: asset.browser_download_url, replaced: old.length };
 }
 
+/** Where GitHub serves the asset once the release is published (drafts get their tag's address when published). */
+function assetDownloadUrl(release: Release, name: string): string {
+  const at = release.html_url.indexOf('/releases/');
+  const base = at >= 0 ? release.html_url.slice(0, at) : release.html_url;
+  return `${base}/releases/download/${encodeURIComponent(release.tag_name)}/${encodeURIComponent(name)}`;
+}
+
+class NotesTooLong extends ConfigurationError {}
+
 /**
- * The section for a body: the full table when the patched body stays within GitHub's limit, else the short section
- * that points at the asset (with a warning), else a ConfigurationError: the notes themselves are too long.
+ * The section for a body: the record's comment line and the full table when the patched body stays within GitHub's
+ * limit, else the short section that points at the asset (with a warning), else NotesTooLong.
  */
-function fittingSection(options: UpdateReleaseOptions, current: string, release: Release, asset: AssetRef): string {
+function fittingSection(options: UpdateReleaseOptions, current: string, release: Release, asset?: AssetRef): string {
   const { record } = options;
-  const full = renderSection(record);
+  const comment = recordComment(record);
+  const full = `${comment}\n${renderSection(record)}`;
   if (patchBody(current, record.name, full).length <= BODY_LIMIT) return full;
   const short = renderShortSection(record, asset);
-  if (patchBody(current, record.name, short).length <= BODY_LIMIT) {
+  for (const candidate of [`${comment}\n${short}`, short]) {
+    if (patchBody(current, record.name, candidate).length > BODY_LIMIT) continue;
     (options.logger ?? silent).warning(
       `The ARN table of '${record.name}' would make the notes of release ${release.tag_name} longer than GitHub's ` +
-        `125,000 characters; the section points at ${asset.name} instead.`,
+        `125,000 characters; the section ${asset ? `points at ${asset.name}` : 'leaves the table out'} instead.`,
     );
-    return short;
+    return candidate;
   }
-  throw new ConfigurationError(
+  const where = asset ? `meanwhile the ARNs are in its ${asset.name} asset` : 'the ARNs are in the job summary';
+  throw new NotesTooLong(
     `The notes of release ${release.tag_name} are ${current.length} characters long; with the '${record.name}' ` +
-      `section they would pass GitHub's limit of 125,000 characters. Shorten them and rerun; meanwhile the ARNs are ` +
-      `in its ${asset.name} asset.`,
+      `section they would pass GitHub's limit of 125,000 characters. Shorten them and rerun; ${where}.`,
   );
 }
 
@@ -144,7 +174,7 @@ interface AssetRef {
  * Reads the body just before writing it, and reads it back after: two layers' jobs that update the same release at
  * once can overwrite each other's section, and GitHub offers no conditional update. A lost section is written again.
  */
-async function writeSection(options: UpdateReleaseOptions, release: Release, asset: AssetRef): Promise<boolean> {
+async function writeSection(options: UpdateReleaseOptions, release: Release, asset?: AssetRef): Promise<boolean> {
   const { octokit, owner, repo, record } = options;
   const logger = options.logger ?? silent;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -154,9 +184,14 @@ async function writeSection(options: UpdateReleaseOptions, release: Release, ass
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const current = (await octokit.rest.repos.getRelease({ owner, repo, release_id: releaseId })).data.body ?? '';
     const section = fittingSection(options, current, release, asset);
-    const patched = patchBody(current, record.name, section);
-    if (patched === current) return changed;
-    await octokit.rest.repos.updateRelease({ owner, repo, release_id: releaseId, body: patched });
+    const planned = planBody(current, record.name, section);
+    if (attempt === 1) {
+      for (const problem of planned.problems) {
+        logger.warning(`Release ${release.tag_name}, the '${record.name}' section: ${problem}.`);
+      }
+    }
+    if (planned.body === current) return changed;
+    await octokit.rest.repos.updateRelease({ owner, repo, release_id: releaseId, body: planned.body });
     changed = true;
     const after = (await octokit.rest.repos.getRelease({ owner, repo, release_id: releaseId })).data.body ?? '';
     if (patchBody(after, record.name, section) === after) return true;
@@ -168,30 +203,69 @@ async function writeSection(options: UpdateReleaseOptions, release: Release, ass
   throw new Error(`The '${record.name}' section of release ${releaseId} kept being overwritten by concurrent updates.`);
 }
 
-/** Validates the record, uploads `<name>.arns.json` (replacing an older one) and patches the body's section. */
+/** What to tell the user when an immutable release keeps its assets as they are. */
+function immutableWarning(release: Release, name: string, hadAsset: boolean): string {
+  const what = hadAsset
+    ? `keeps the ${name} of an earlier run (GitHub refuses to replace assets of a published immutable release)`
+    : `has no ${name} (GitHub refuses new assets on a published immutable release)`;
+  return (
+    `Release ${release.tag_name} is immutable and ${what}; the section in its notes carries this run's result ` +
+    `record, which 'resolve' (source github) reads. To attach the asset as well, publish to a draft release ` +
+    `('release: ${release.tag_name}' on a draft), then publish the release.`
+  );
+}
+
+/**
+ * Validates the record, writes the body's section (with the record in it), then uploads `<name>.arns.json`
+ * (replacing an older one). The section goes first because it is what every release accepts: a published
+ * immutable release takes notes but no assets, and then the asset step is a warning, not a failure.
+ */
 export async function updateRelease(options: UpdateReleaseOptions): Promise<UpdateReleaseResult> {
   const { octokit, owner, repo, record } = options;
   const logger = options.logger ?? silent;
   validateArns(record);
   const release = await findRelease(octokit, owner, repo, options.release);
   const name = assetName(record.name);
-  const asset = await replaceAsset(octokit, owner, repo, release, name, serializeRecord(record));
-  logger.info(`Uploaded ${name} to release ${release.tag_name}${asset.replaced ? ' (replacing the older one)' : ''}.`);
-  const bodyChanged = await writeSection(options, release, { name, url: asset.url });
-  logger.info(
-    bodyChanged
-      ? `Updated the '${record.name}' section of release ${release.tag_name}: ${release.html_url}`
-      : `The '${record.name}' section of release ${release.tag_name} was already up to date.`,
-  );
-  return {
+  const assetAllowed = release.immutable !== true;
+  const ref = assetAllowed ? { name, url: assetDownloadUrl(release, name) } : undefined;
+  let bodyChanged = false;
+  let tooLong: NotesTooLong | undefined;
+  try {
+    bodyChanged = await writeSection(options, release, ref);
+    logger.info(
+      bodyChanged
+        ? `Updated the '${record.name}' section of release ${release.tag_name}: ${release.html_url}`
+        : `The '${record.name}' section of release ${release.tag_name} was already up to date.`,
+    );
+  } catch (err) {
+    // Notes too long for the section: the asset is still worth attaching, then the step fails on this.
+    if (!(err instanceof NotesTooLong)) throw err;
+    tooLong = err;
+  }
+  const result: UpdateReleaseResult = {
     releaseId: release.id,
     tag: release.tag_name,
     htmlUrl: release.html_url,
     bodyChanged,
-    assetId: asset.id,
-    assetUrl: asset.url,
-    replacedAssets: asset.replaced,
   };
+  if (assetAllowed) {
+    try {
+      result.asset = await replaceAsset(octokit, owner, repo, release, name, serializeRecord(record));
+      logger.info(
+        `Uploaded ${name} to release ${release.tag_name}${result.asset.replaced ? ' (replacing the older one)' : ''}.`,
+      );
+    } catch (err) {
+      // Published (and so made immutable) between our read and the upload.
+      if (!isImmutableRefusal(err)) throw err;
+      result.assetSkipped = immutableWarning(release, name, true);
+    }
+  } else {
+    const had = (release as { assets?: { name: string }[] }).assets?.some((a) => a.name === name) ?? false;
+    result.assetSkipped = immutableWarning(release, name, had);
+  }
+  if (result.assetSkipped) logger.warning(result.assetSkipped);
+  if (tooLong) throw tooLong;
+  return result;
 }
 
 /**

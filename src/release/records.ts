@@ -94,3 +94,23 @@ export function parseRecord(text: string, source: string): ResultRecord {
     });
   }
 }
+
+const RECORD_COMMENT = /^<!-- lambda-layer-release:([A-Za-z0-9_-]{1,140}):record (\{.*\}) -->$/m;
+
+/**
+ * The result record as one HTML comment line for the release section: invisible on the page, read back by
+ * `resolve` (source github) when a release has no `<name>.arns.json` asset (immutable releases refuse new assets).
+ * `<` and `>` are written as JSON escapes, so no value can close the comment or fake a marker. The record's time is
+ * left out: a rerun with the same result leaves the notes as they were.
+ */
+export function recordComment(record: ResultRecord): string {
+  const { createdAt: _createdAt, ...stable } = JSON.parse(serializeRecord(record)) as ResultRecord;
+  const json = JSON.stringify(stable).replace(/</g, '\\u003c').replace(/>/g, '\\u003e');
+  return `<!-- lambda-layer-release:${record.name}:record ${json} -->`;
+}
+
+/** The record JSON a section's comment line carries for layer `name`, or undefined when it has none. */
+export function recordJsonIn(section: string, name: string): string | undefined {
+  const match = RECORD_COMMENT.exec(section.replace(/\r\n?/g, '\n'));
+  return match && match[1] === name ? match[2] : undefined;
+}

@@ -122,16 +122,21 @@ export function renderSection(record: ResultRecord, options: SectionOptions = {}
 
 /**
  * The section without its table, for release notes so long that the table would push the body past GitHub's limit:
- * what was released, and where the ARNs are instead (the `<name>.arns.json` asset).
+ * what was released, and where the ARNs are instead (the `<name>.arns.json` asset, or the record in the section
+ * when the release takes no asset).
  */
-export function renderShortSection(record: ResultRecord, asset: { name: string; url: string }): string {
+export function renderShortSection(record: ResultRecord, asset?: { name: string; url: string }): string {
+  const why = 'the table does not fit in these release notes: GitHub allows 125,000 characters';
+  const where = asset
+    ? `[\`${asset.name}\`](${asset.url}) (${why})`
+    : `not shown (${why}); \`resolve\` with \`source: github\` reads them from this section`;
   const lines = [
     heading(record, {}),
     '',
     statusLine(record),
     '',
     `- **sha256:** ${code(record.sha256)}`,
-    `- **ARNs:** [\`${asset.name}\`](${asset.url}) (the table does not fit in these release notes: GitHub allows 125,000 characters)`,
+    `- **ARNs:** ${where}`,
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -71,12 +71,19 @@ export function releaseTarget(
     }
     return target;
   }
-  if (value.length > 255 || BAD_TAG.test(value)) {
+  // What `${{ github.ref }}` gives on a tag push or a release event.
+  const tag = value.startsWith('refs/tags/') ? value.slice('refs/tags/'.length) : value;
+  if (/^refs\//.test(tag)) {
     throw new ConfigurationError(
-      `Input 'release' must be auto, true, false, or a tag name; '${value}' is not a valid tag name.`,
+      `Input 'release' is the ref '${value}', which is not a tag; give a tag (v1.2.3 or refs/tags/v1.2.3), auto, or false.`,
     );
   }
-  return { kind: 'tag', tag: value };
+  if (tag.length > 255 || BAD_TAG.test(tag)) {
+    throw new ConfigurationError(
+      `Input 'release' must be auto, true, false, or a tag name; '${tag}' is not a valid tag name.`,
+    );
+  }
+  return { kind: 'tag', tag };
 }
 
 /** The release to update for a target, or undefined when there is none. */

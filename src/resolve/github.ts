@@ -1,10 +1,12 @@
 /**
- * Candidates from a repository's releases: the `<name>.arns.json` asset of each published release. Reading needs
- * nothing more than read access to the repository (any token for a public one), not AWS credentials.
+ * Candidates from a repository's releases: the result record of each published release, from the layer's section
+ * in its notes (always written, first; immutable releases take no asset) or else its `<name>.arns.json` asset.
+ * Reading needs nothing more than read access to the repository (any token for a public one), not AWS credentials.
  */
 import pLimit from 'p-limit';
 import { ConfigurationError, errorMessage } from '../errors.js';
-import { assetName, parseRecord } from '../release/records.js';
+import { sectionText } from '../release/body.js';
+import { assetName, parseRecord, recordJsonIn } from '../release/records.js';
 import type { Octokit } from '../release/github.js';
 import type { ResultRecord } from '../release/record.js';
 import { isAvailable } from '../release/section.js';
@@ -30,7 +32,10 @@ export interface GitHubCandidates {
 }
 
 interface ReleaseAsset {
-  id: number;
+  /** The `<name>.arns.json` asset, when the release has one. */
+  id?: number;
+  /** The record JSON of the layer's section in the notes, when they hold one. */
+  sectionJson?: string;
   tag: string;
   /** The release is marked "pre-release" on GitHub. */
   prerelease: boolean;
@@ -69,7 +74,7 @@ async function downloadAsset(options: GitHubSourceOptions, assetId: number): Pro
   return JSON.stringify(data);
 }
 
-/** The `<name>.arns.json` asset of every release that is not a draft, newest release first. */
+/** Where each release that is not a draft keeps the layer's record (section, asset), newest release first. */
 async function listAssets(options: GitHubSourceOptions): Promise<ReleaseAsset[]> {
   const { octokit, owner, repo } = options;
   const wanted = assetName(options.name);
@@ -85,7 +90,15 @@ async function listAssets(options: GitHubSourceOptions): Promise<ReleaseAsset[]>
       for (const release of page.data) {
         if (release.draft) continue;
         const asset = release.assets.find((a) => a.name === wanted && a.state === 'uploaded');
-        if (asset) assets.push({ id: asset.id, tag: release.tag_name, prerelease: release.prerelease });
+        const section = sectionText(release.body, options.name);
+        const sectionJson = section === undefined ? undefined : recordJsonIn(section, options.name);
+        if (!asset && !sectionJson) continue;
+        assets.push({
+          ...(asset ? { id: asset.id } : {}),
+          ...(sectionJson ? { sectionJson } : {}),
+          tag: release.tag_name,
+          prerelease: release.prerelease,
+        });
       }
       seen += page.data.length;
       if (seen >= maxReleases) {
@@ -120,43 +133,65 @@ function addRecord(
   }
 }
 
+/** A record from a release's section, or undefined (with a warning) when it does not parse: the asset then. */
+function sectionRecord(options: GitHubSourceOptions, release: ReleaseAsset): ResultRecord | undefined {
+  if (!release.sectionJson) return undefined;
+  const source = `the '${options.name}' section of release ${release.tag}`;
+  try {
+    return parseRecord(release.sectionJson, source);
+  } catch (err) {
+    const fallback = release.id === undefined ? '' : `; reading ${assetName(options.name)} instead`;
+    options.logger?.warning(
+      `Ignoring the record in ${source}: it ${errorMessage(err).replace(`${source} `, '')}${fallback}`,
+    );
+    return undefined;
+  }
+}
+
+async function assetRecord(options: GitHubSourceOptions, release: ReleaseAsset): Promise<ResultRecord | undefined> {
+  if (release.id === undefined) return undefined;
+  const source = `${assetName(options.name)} of release ${release.tag}`;
+  let text: string;
+  try {
+    text = await downloadAsset(options, release.id);
+  } catch (err) {
+    // Deleted since the list was read (a rerun replacing it): that release has nothing to offer now.
+    if (httpStatus(err) !== 404) throw readFailure(options, source, err);
+    options.logger?.warning(`Ignoring ${source}: it was deleted while being read.`);
+    return undefined;
+  }
+  try {
+    return parseRecord(text, source);
+  } catch (err) {
+    options.logger?.warning(`Ignoring ${source}: it ${errorMessage(err).replace(`${source} `, '')}`);
+    return undefined;
+  }
+}
+
 export async function listGitHubCandidates(options: GitHubSourceOptions): Promise<GitHubCandidates> {
   const { name } = options;
-  const wanted = assetName(name);
-  const assets = await listAssets(options);
+  const releases = await listAssets(options);
   const limit = pLimit(options.concurrency ?? 4);
-  const texts = await Promise.all(
-    assets.map((a) =>
+  const records = await Promise.all(
+    releases.map((release) =>
       limit(async () => {
-        try {
-          return await downloadAsset(options, a.id);
-        } catch (err) {
-          // Deleted since the list was read (a rerun replacing it): that release has nothing to offer now.
-          if (httpStatus(err) !== 404) throw readFailure(options, `${wanted} of release ${a.tag}`, err);
-          options.logger?.warning(`Ignoring ${wanted} of release ${a.tag}: it was deleted while being read.`);
-          return undefined;
-        }
+        const fromSection = sectionRecord(options, release);
+        if (fromSection) return { record: fromSection, source: `the '${name}' section of release ${release.tag}` };
+        const fromAsset = await assetRecord(options, release);
+        return fromAsset && { record: fromAsset, source: `${assetName(name)} of release ${release.tag}` };
       }),
     ),
   );
   const candidates = new Map<string, Candidate[]>();
-  let records = 0;
-  texts.forEach((text, i) => {
-    if (text === undefined) return;
-    const source = `${wanted} of release ${assets[i].tag}`;
-    let record: ResultRecord;
-    try {
-      record = parseRecord(text, source);
-    } catch (err) {
-      options.logger?.warning(`Ignoring ${source}: it ${errorMessage(err).replace(`${source} `, '')}`);
+  let read = 0;
+  records.forEach((found, i) => {
+    if (!found) return;
+    if (found.record.name !== name) {
+      options.logger?.warning(`Ignoring ${found.source}: it describes layer '${found.record.name}'.`);
       return;
     }
-    if (record.name !== name) {
-      options.logger?.warning(`Ignoring ${source}: it describes layer '${record.name}'.`);
-      return;
-    }
-    records++;
-    addRecord(candidates, record, assets[i], source, options);
+    read++;
+    addRecord(candidates, found.record, releases[i], found.source, options);
   });
-  return { candidates, records };
+  return { candidates, records: read };
 }
