@@ -53,7 +53,11 @@ describe('the artifact of another run', () => {
   });
 
   test('run-id auto finds the newest run that built this commit', async () => {
-    // A newer run of another commit, and the current run, hold no such artifact.
+    // The build run has finished well; a newer run of another commit, and the current run, hold no such artifact.
+    await fetch(`${emu.url}/__emulator/github/runs`, {
+      method: 'POST',
+      body: JSON.stringify({ id: BUILD_RUN, status: 'completed', conclusion: 'success', event: 'push' }),
+    });
     await fetch(`${emu.url}/__emulator/github/runs`, {
       method: 'POST',
       body: JSON.stringify({
@@ -64,7 +68,7 @@ describe('the artifact of another run', () => {
     });
     const run = await runAction('publish', { ...publishInputs, 'run-id': 'auto' }, emu.env, { cwd: ws });
     expect([run.code, run.errors]).toEqual([0, []]);
-    expect(run.stdout).toContain(`of run ${BUILD_RUN}; verified.`);
+    expect(run.stdout).toMatch(new RegExp(`of run ${BUILD_RUN} \\(push, success, created [^)]+\\); verified\\.`));
     expect(JSON.parse(run.outputs['unchanged-regions'])).toEqual(['us-east-1']);
   });
 });

@@ -84,11 +84,15 @@ function sourceDeps(settings: PublishSettings, env: NodeJS.ProcessEnv, store?: A
       const { data } = await octokit.rest.actions.listWorkflowRunsForRepo({
         ...repository,
         head_sha: env.GITHUB_SHA,
-        per_page: 20,
+        per_page: 100,
       });
-      return [...data.workflow_runs]
-        .sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || b.id - a.id)
-        .map((r) => r.id);
+      return data.workflow_runs.map((r) => ({
+        id: r.id,
+        event: r.event,
+        status: r.status ?? '',
+        conclusion: r.conclusion ?? null,
+        createdAt: r.created_at,
+      }));
     },
   };
 }

@@ -26,7 +26,7 @@ export function verifiedLayer(
   context: { sha?: string },
 ): { layer: VerifiedLayer; warnings: string[] } {
   const { manifest, facts } = loaded;
-  const warnings: string[] = [];
+  const warnings: string[] = [...(loaded.warnings ?? [])];
   const o = settings.overrides;
   const name = checkName(settings.name ?? manifest?.name ?? facts?.name ?? '');
   let runtimes = o.runtimes ?? manifest?.runtimes ?? [];

@@ -13,10 +13,19 @@ import { inspectZip } from '../layer/ready-zip.js';
 import { defaultVersion } from '../layer/version.js';
 import type { PublishSettings, RunChoice } from './settings.js';
 
+/** A workflow run as the REST API lists it, with what `run-id: auto` chooses by. */
+export interface WorkflowRun {
+  id: number;
+  event: string;
+  status: string;
+  conclusion: string | null;
+  createdAt: string;
+}
+
 export interface SourceDeps {
   store?: ArtifactStore;
-  /** Ids of the workflow runs that built GITHUB_SHA, newest first (for `run-id: auto`). */
-  runsForCommit?(): Promise<number[]>;
+  /** The workflow runs of GITHUB_SHA, in any order (for `run-id: auto`). */
+  runsForCommit?(): Promise<WorkflowRun[]>;
   currentRunId?: number;
   token?: string;
   repository?: { owner: string; repo: string };
@@ -35,6 +44,8 @@ export interface LoadedZip {
   manifest?: Manifest;
   /** For a zip without a manifest: what the zip itself says, and the name and version from inputs and rules. */
   facts?: { name: string; version: string; files: number; unzippedSize: number };
+  /** Found while loading, for the log. */
+  warnings?: string[];
 }
 
 /** At most this many runs of the commit are searched for the artifact with `run-id: auto`. */
@@ -99,18 +110,72 @@ async function findArtifact(
       `Input 'run-id': run ${run.id} has no artifact '${name}' (or the token lacks 'actions: read').`,
     );
   }
-  const listed = await service(`Listing the workflow runs of commit ${deps.context.sha ?? '(unknown)'}`, () =>
+  return findNewestBuild(name, deps, other);
+}
+
+/** Events whose runs build what is released: a push (of a branch or tag) and a release. */
+const BUILD_EVENTS = ['push', 'release'];
+
+/**
+ * `run-id: auto`: this run's artifact when it has one; else that of the newest run of this commit that succeeded on
+ * a push or release event. A failed run, one still running, or one of a pull request (whose code may differ from
+ * what was merged) never supplies the layer.
+ */
+async function findNewestBuild(
+  name: string,
+  deps: SourceDeps,
+  other: (runId: number) => FindOptions,
+): Promise<{ artifact: StoredArtifact; options: FindOptions; origin: string }> {
+  const store = deps.store!;
+  const own = await service(`Looking up artifact '${name}'`, () => store.find(name));
+  const sha = deps.context.sha ?? '(unknown)';
+  if (own) {
+    return { artifact: own, options: {}, origin: `artifact '${name}' of this run${runLabel(deps.currentRunId)}` };
+  }
+  const listed = await service(`Listing the workflow runs of commit ${sha}`, () =>
     deps.runsForCommit ? deps.runsForCommit() : Promise.resolve([]),
   );
-  const runs = listed.slice(0, MAX_RUNS_SEARCHED);
-  for (const runId of runs) {
-    const options = runId === deps.currentRunId ? {} : other(runId);
-    const artifact = await service(`Looking up artifact '${name}' of run ${runId}`, () => store.find(name, options));
-    if (artifact) return { artifact, options, origin: `artifact '${name}' of run ${runId}` };
+  const eligible = listed
+    .filter((r) => r.id !== deps.currentRunId)
+    .filter((r) => r.status === 'completed' && r.conclusion === 'success' && BUILD_EVENTS.includes(r.event))
+    .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.id - a.id);
+  for (const run of eligible.slice(0, MAX_RUNS_SEARCHED)) {
+    const options = other(run.id);
+    const artifact = await service(`Looking up artifact '${name}' of run ${run.id}`, () => store.find(name, options));
+    if (artifact) {
+      const origin = `artifact '${name}' of run ${run.id} (${run.event}, ${run.conclusion}, created ${run.createdAt})`;
+      return { artifact, options, origin };
+    }
   }
+  const others = listed.filter((r) => r.id !== deps.currentRunId).length - eligible.length;
   throw new ConfigurationError(
-    `Input 'run-id': none of the ${runs.length} workflow runs of commit ${deps.context.sha ?? '(unknown)'} has an artifact '${name}'.`,
+    `Input 'run-id': 'auto' found no artifact '${name}' in this run nor in the ${Math.min(eligible.length, MAX_RUNS_SEARCHED)} newest successful push or release runs of commit ${sha}` +
+      `${others > 0 ? ` (${others} other run(s) of it were passed over: failed, unfinished, or of another event)` : ''}; ` +
+      "build in this run (needs: build), or set 'run-id' to the run that built it.",
   );
+}
+
+function runLabel(runId: number | undefined): string {
+  return runId === undefined ? '' : ` (run ${runId})`;
+}
+
+/**
+ * The manifest of an artifact `run-id: auto` chose must say it was built from this commit: the run's head_sha is
+ * what it was triggered for, not necessarily what its build step checked out.
+ */
+function checkCommit(manifest: Manifest, origin: string, deps: SourceDeps, warnings: string[]): void {
+  const sha = deps.context.sha?.toLowerCase();
+  if (!sha) return;
+  const commit = manifest.commit.toLowerCase();
+  if (!commit) {
+    warnings.push(`The manifest of the ${origin} records no commit; it could not be checked against ${sha}.`);
+    return;
+  }
+  if (commit !== sha) {
+    throw new ConfigurationError(
+      `Input 'run-id': the ${origin} was built from commit ${commit}, not this run's ${sha}; nothing was published. Set 'run-id' to the run that built ${sha}.`,
+    );
+  }
 }
 
 async function fromArtifact(settings: PublishSettings, deps: SourceDeps): Promise<LoadedZip> {
@@ -127,12 +192,14 @@ async function fromArtifact(settings: PublishSettings, deps: SourceDeps): Promis
     throw new ConfigurationError(`The ${origin} has no ${MANIFEST_FILE}; was it uploaded by the build step?`);
   }
   const manifest = parseManifest(manifestText, `${MANIFEST_FILE} of ${origin}`);
+  const warnings: string[] = [];
+  if (settings.source.run.kind === 'auto') checkCommit(manifest, origin, deps, warnings);
   const zip = await readFile(path.join(folder, manifest.zipFile)).catch((err: unknown) => {
     throw new ConfigurationError(
       `The ${origin} lacks ${manifest.zipFile}, named by its manifest: ${errorMessage(err)}.`,
     );
   });
-  return { zip, sha256: verify(zip, manifest, origin), origin, manifest };
+  return { zip, sha256: verify(zip, manifest, origin), origin, manifest, warnings };
 }
 
 async function manifestBeside(zipPath: string): Promise<Manifest | undefined> {
