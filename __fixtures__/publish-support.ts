@@ -4,6 +4,7 @@
  */
 import {
   AddLayerVersionPermissionCommand,
+  DeleteLayerVersionCommand,
   GetLayerVersionCommand,
   GetLayerVersionPolicyCommand,
   LambdaClient,
@@ -77,7 +78,7 @@ interface StoredVersion {
   statements: { Sid: string; Effect: string; Principal: unknown; Action: string; Condition?: unknown }[];
 }
 
-type Operation = 'list' | 'get' | 'publish' | 'getPolicy' | 'addPermission';
+type Operation = 'list' | 'get' | 'publish' | 'getPolicy' | 'addPermission' | 'delete';
 
 /**
  * One region of Lambda in memory, answering the five calls publish makes. `fail` queues answers per operation (an
@@ -91,6 +92,9 @@ export class FakeRegion {
   private readonly lostAnswers = new Map<Operation, Error[]>();
   readonly client: LambdaClient;
   readonly publisher: LambdaClient;
+  private lastVersion = 0;
+  /** Runs just before a publish commits: another run's publish landing first, for instance. */
+  beforePublish?: () => void;
 
   constructor(
     readonly region: string,
@@ -105,6 +109,7 @@ export class FakeRegion {
     reads.on(GetLayerVersionCommand).callsFake((i) => this.run('get', () => this.get(i.VersionNumber)));
     reads.on(GetLayerVersionPolicyCommand).callsFake((i) => this.run('getPolicy', () => this.policy(i.VersionNumber)));
     reads.on(AddLayerVersionPermissionCommand).callsFake((i) => this.run('addPermission', () => this.add(i)));
+    reads.on(DeleteLayerVersionCommand).callsFake((i) => this.run('delete', () => this.remove(i.VersionNumber)));
     writes.on(PublishLayerVersionCommand).callsFake((i) => this.run('publish', () => this.publish(i)));
   }
 
@@ -120,7 +125,8 @@ export class FakeRegion {
 
   /** Seeds an existing version, as an earlier run (or someone else) left it. */
   seed(description: string, codeSha256 = CODE_SHA, statements: StoredVersion['statements'] = []): number {
-    const version = (this.versions.at(-1)?.version ?? 0) + 1;
+    // AWS never reuses a number, even after a delete.
+    const version = ++this.lastVersion;
     this.versions.push({ version, description, codeSha256, statements });
     return version;
   }
@@ -169,7 +175,14 @@ export class FakeRegion {
     };
   }
 
+  private remove(version: number) {
+    const at = this.versions.findIndex((v) => v.version === version);
+    if (at >= 0) this.versions.splice(at, 1);
+    return {};
+  }
+
   private publish(input: { Description?: string }) {
+    this.beforePublish?.();
     const version = this.seed(input.Description ?? '', CODE_SHA);
     return { ...this.get(version), LayerArn: `arn:aws:lambda:${this.region}:${this.account}:layer:${this.name}` };
   }

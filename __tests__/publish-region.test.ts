@@ -26,7 +26,16 @@ describe('runRegion: first publish', () => {
       added: ['public', '111122223333', 'o-abcdefghij'],
       adopted: false,
     });
-    expect(r.calls).toEqual(['list', 'publish', 'addPermission', 'addPermission', 'addPermission', 'getPolicy']);
+    // The list after the publish: did another run publish this release at the same time (converge.ts)?
+    expect(r.calls).toEqual([
+      'list',
+      'publish',
+      'list',
+      'addPermission',
+      'addPermission',
+      'addPermission',
+      'getPolicy',
+    ]);
     expect(r.versions[0].statements.map((s) => s.Sid)).toEqual([
       'lambda-layer-release-public',
       'lambda-layer-release-account-111122223333',
@@ -38,7 +47,7 @@ describe('runRegion: first publish', () => {
     const r = us();
     const o = await runRegion(plan({ sharing: [] }), 'us-east-1', regionDeps([r]).deps);
     expect(o).toMatchObject({ status: 'published', sharing: [], added: [] });
-    expect(r.calls).toEqual(['list', 'publish']);
+    expect(r.calls).toEqual(['list', 'publish', 'list']);
   });
 
   test('the request carries the marker description, runtimes, architectures and license', async () => {
@@ -163,19 +172,35 @@ describe('runRegion: a publish whose answer is lost is never blindly resent', ()
     const o = await runRegion(plan(), 'us-east-1', deps);
     expect(o).toMatchObject({ status: 'published', version: 1 });
     expect(sleeps).toEqual([2000]);
-    expect(r.calls.filter((c) => c === 'list')).toHaveLength(1);
+    expect(r.calls.filter((c) => c === 'list')).toHaveLength(2);
+    expect(r.calls.indexOf('list', 1)).toBeGreaterThan(r.calls.lastIndexOf('publish'));
   });
 
-  test('the resends are bounded', async () => {
+  test('the resends are bounded; the region runs again, looking first, and then gives up', async () => {
     const r = us();
-    r.fail('publish', ...[1, 2, 3].map(() => awsError('ServiceException', 500, 'Internal error')));
-    const o = await runRegion(plan(), 'us-east-1', regionDeps([r]).deps);
+    r.fail('publish', ...Array.from({ length: 12 }, () => awsError('ServiceException', 500, 'Internal error')));
+    const { deps, sleeps } = regionDeps([r]);
+    const o = await runRegion(plan(), 'us-east-1', deps);
     expect(o).toMatchObject({
       status: 'failed',
       error: 'PublishLayerVersion failed: ServiceException: Internal error',
+      attempts: 4,
     });
-    expect(r.count('publish')).toBe(3);
+    // 3 sends per attempt, 4 attempts; each send after the first of an attempt follows a look.
+    expect(r.count('publish')).toBe(12);
     expect(r.versions).toHaveLength(0);
+    expect(sleeps.filter((ms) => ms === 100 || ms === 200)).toHaveLength(8);
+  });
+
+  test('a region retry after a lost answer adopts the version instead of publishing again', async () => {
+    const r = us();
+    r.commitThenFail('publish', networkError());
+    // The look after the lost answer fails (after the SDK's retries): the attempt fails, its publish unknown.
+    r.fail('list', null, awsError('ServiceException', 500));
+    const o = await runRegion(plan(), 'us-east-1', regionDeps([r]).deps);
+    expect(o).toMatchObject({ status: 'published', version: 1, adopted: true, attempts: 2 });
+    expect(r.count('publish')).toBe(1);
+    expect(r.versions).toHaveLength(1);
   });
 
   test('when the look itself fails, the publish is not resent', async () => {

@@ -36,7 +36,7 @@ describe('planRetention', () => {
       [],
       [3, 1],
     ],
-    ['never this run’s version, even outside the N', [v(9), v(8), v(7)], 1, { own: 7 }, [8], [], []],
+    ['never this run’s version, even outside the N', [v(9), v(8), v(7)], 1, { own: 8 }, [7], [], []],
     ['never what an SSM pointer holds', [v(6), v(5), v(4), v(3)], 1, { pointed: [4] }, [5, 3], [4], []],
     ['a dry run’s pending version takes one of the N places', [v(3), v(2), v(1)], 2, { pending: true }, [2, 1], [], []],
     ['fewer versions than N: nothing', [v(2), v(1)], 3, {}, [], [], []],
@@ -45,7 +45,38 @@ describe('planRetention', () => {
     const p = protect as { own?: number; pending?: boolean; pointed?: number[] };
     expect(
       planRetention(versions, keep, { own: p.own, pending: p.pending ?? false, pointed: new Set(p.pointed ?? []) }),
-    ).toEqual({ remove, pointed, unmarked });
+    ).toEqual({ remove, pointed, unmarked, concurrent: [] });
+  });
+
+  const minute = 60_000;
+  const at = (version: number, minutesAgo: number, marker = { version: `1.0.${version}` }): ListedVersion => ({
+    version,
+    marked: true,
+    created: Date.UTC(2026, 0, 1) - minutesAgo * minute,
+    marker,
+  });
+  const release = { version: '2.0.0', commit: 'abc1234' };
+  test.each([
+    [
+      'a version newer than this run’s (another run published later)',
+      [at(9, 0), at(8, 0, release), at(7, 60)],
+      8,
+      [7],
+      [9],
+    ],
+    [
+      'a version of this release (another run’s copy, which it settles itself)',
+      [at(9, 0), at(8, 30, release), at(7, 60)],
+      9,
+      [7],
+      [8],
+    ],
+    ['one created less than 10 minutes before this run’s', [at(9, 0), at(8, 9), at(7, 11)], 9, [7], [8]],
+    ['no CreatedDate: no time rule', [v(9), v(8), v(7)], 9, [8, 7], []],
+  ])('keeps %s', (_label, versions, own, remove, concurrent) => {
+    // No places for the newest N here, so that only the rules about other runs keep a version.
+    const plan = planRetention(versions, 0, { own, pending: false, pointed: new Set(), release });
+    expect({ remove: plan.remove, concurrent: plan.concurrent }).toEqual({ remove, concurrent });
   });
 });
 
@@ -96,7 +127,9 @@ describe('keep-versions through the bundle on the emulator', () => {
     emu = await startEmulator();
     ws = await mkdtemp(path.join(tmpdir(), 'llr-retention-'));
     await writeFile(path.join(ws, 'layer.zip'), makeZip({ 'python/otel.py': 'VERSION = "2.0.0"\n' }));
-    // 1: 0.8.0, 2: by hand, 3: 0.9.0 (held by /layers/otel/0), 4-6: 1.x
+    // 1: 0.8.0, 2: by hand, 3: 0.9.0 (held by /layers/otel/0), 4-6: 1.x; all an hour ago (versions published
+    // minutes before are kept: another run may be using them).
+    emu.aws.configure({ clockOffsetSeconds: -3600 });
     for (const region of REGIONS) {
       const client = lambdaClient(emu.url, region);
       await publishVersion(client, 'otel', '0.8.0');
@@ -107,6 +140,7 @@ describe('keep-versions through the bundle on the emulator', () => {
         new PutParameterCommand({ Name: '/layers/otel/0', Value: old.arn, Type: 'String' }),
       );
     }
+    emu.aws.configure({ clockOffsetSeconds: 0 });
   }, 60_000);
 
   afterAll(async () => {
@@ -147,6 +181,20 @@ describe('keep-versions through the bundle on the emulator', () => {
     expect(run.summary).toContain('<td>eu-west-1</td><td>5, 4, 1</td><td>3 (SSM pointer); 2 (not ours)</td>');
   });
 
+  test('versions published minutes before this run’s are kept: another run may be using them', async () => {
+    const client = lambdaClient(emu.url, 'us-east-1');
+    for (const s of ['0.1.0', '0.2.0']) await publishVersion(client, 'fresh', s);
+    const run = await runAction(
+      'publish',
+      { name: 'fresh', zip: 'layer.zip', version: '2.0.0', regions: 'us-east-1', 'keep-versions': '1' },
+      { ...emu.env, GITHUB_EVENT_NAME: 'push' },
+      { cwd: ws },
+    );
+    expect([run.code, run.errors]).toEqual([0, []]);
+    expect(run.stdout).toContain('us-east-1: kept version(s) 2, 1: this release, newer than this run');
+    expect(await versionsIn('fresh', 'us-east-1')).toEqual([3, 2, 1]);
+  });
+
   test('a rerun (unchanged) with keep-versions 1 keeps the reused version', async () => {
     const run = await publish({ 'keep-versions': '1' });
     expect([run.code, run.errors]).toEqual([0, []]);
@@ -156,7 +204,9 @@ describe('keep-versions through the bundle on the emulator', () => {
 
   test('every page is read: 60 versions, keep 5', async () => {
     const client = lambdaClient(emu.url, 'us-east-1');
+    emu.aws.configure({ clockOffsetSeconds: -3600 });
     for (let i = 0; i < 60; i++) await publishVersion(client, 'many', `0.0.${i}`);
+    emu.aws.configure({ clockOffsetSeconds: 0 });
     const run = await runAction(
       'publish',
       { name: 'many', zip: 'layer.zip', version: '2.0.0', regions: 'us-east-1', 'keep-versions': '5' },
@@ -170,7 +220,7 @@ describe('keep-versions through the bundle on the emulator', () => {
 });
 
 describeOnMoto('keep-versions on moto', (moto) => {
-  test('three old versions, keep 2: the newest old one and the new one stay', async () => {
+  test('three old versions, keep 2: moto’s CreatedDate is read, and versions minutes old stay', async () => {
     const ws = await mkdtemp(path.join(tmpdir(), 'llr-retention-moto-'));
     await writeFile(path.join(ws, 'layer.zip'), makeZip({ 'python/x.py': 'x = 1\n' }));
     const client = lambdaClient(moto().url, 'eu-central-1');
@@ -182,7 +232,9 @@ describeOnMoto('keep-versions on moto', (moto) => {
       { cwd: ws },
     );
     expect([run.code, run.errors]).toEqual([0, []]);
+    // moto's clock cannot be moved: the old versions were published seconds ago, so its CreatedDate keeps them.
+    expect(run.stdout).toContain('eu-central-1: kept version(s) 2, 1: this release, newer than this run');
     const left = await client.send(new ListLayerVersionsCommand({ LayerName: 'otel' }));
-    expect(left.LayerVersions!.map((x) => x.Version).sort()).toEqual([3, 4]);
+    expect(left.LayerVersions!.map((x) => x.Version).sort()).toEqual([1, 2, 3, 4]);
   }, 60_000);
 });

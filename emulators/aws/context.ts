@@ -27,6 +27,8 @@ export interface AwsConfig {
   organizations: Record<string, string>;
   storageLimitBytes: number;
   rateLimit: number;
+  /** AWS's clock runs this far ahead of the machine's (CreatedDate): time passing between releases, in tests. */
+  clockOffsetSeconds: number;
 }
 
 const DEFAULT_STORAGE_LIMIT = 75 * 1024 ** 3;
@@ -41,6 +43,7 @@ export class AwsContext {
   denied: Set<string>;
   organizations: Map<string, string>;
   readonly lambdaRate: RateLimiter;
+  clockOffsetSeconds = 0;
 
   constructor(options: AwsOptions = {}) {
     this.identities = new Identities(options.defaultAccount ?? DEFAULT_ACCOUNT);
@@ -49,6 +52,11 @@ export class AwsContext {
     this.denied = new Set(options.denied ?? []);
     this.organizations = new Map(Object.entries(options.organizations ?? {}));
     this.lambdaRate = new RateLimiter(options.rateLimit ?? 0);
+  }
+
+  /** AWS's time, for the dates the services stamp. */
+  now(): Date {
+    return new Date(Date.now() + this.clockOffsetSeconds * 1000);
   }
 
   caller(req: EmuRequest): Identity {
@@ -62,6 +70,7 @@ export class AwsContext {
       organizations: Object.fromEntries(this.organizations),
       storageLimitBytes: this.lambda.storageLimitBytes,
       rateLimit: this.lambdaRate.rps,
+      clockOffsetSeconds: this.clockOffsetSeconds,
     };
   }
 
@@ -72,6 +81,7 @@ export class AwsContext {
     if (patch.organizations) this.organizations = new Map(Object.entries(patch.organizations));
     if (typeof patch.storageLimitBytes === 'number') this.lambda.storageLimitBytes = patch.storageLimitBytes;
     if (typeof patch.rateLimit === 'number') this.lambdaRate.configure(patch.rateLimit);
+    if (typeof patch.clockOffsetSeconds === 'number') this.clockOffsetSeconds = patch.clockOffsetSeconds;
     return this.config();
   }
 

@@ -27,6 +27,7 @@ function configPatch(input: Record<string, unknown>): Partial<AwsConfig> {
   if (denied) patch.denied = denied;
   if (input.organizations !== undefined) patch.organizations = input.organizations as Record<string, string>;
   if (typeof input.storageLimitBytes === 'number') patch.storageLimitBytes = input.storageLimitBytes;
+  if (typeof input.clockOffsetSeconds === 'number') patch.clockOffsetSeconds = input.clockOffsetSeconds;
   if (input.rateLimit !== undefined) {
     if (typeof input.rateLimit !== 'number' || !(input.rateLimit >= 0))
       throw new Error('rateLimit must be a number >= 0');
@@ -37,7 +38,7 @@ function configPatch(input: Record<string, unknown>): Partial<AwsConfig> {
 
 /**
  * Routes under /__emulator/aws/ for tests:
- *   GET  config                 {notEnabled, denied, organizations, storageLimitBytes, rateLimit}
+ *   GET  config                 {notEnabled, denied, organizations, storageLimitBytes, rateLimit, clockOffsetSeconds}
  *   POST config                 patch any of those (each member replaces the current value)
  *   GET  state[?account=&region=]  layers (versions, policies, counters), SSM parameters, S3 buckets, STS sessions
  *   DELETE state                forget everything (config stays)

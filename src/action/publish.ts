@@ -115,11 +115,23 @@ function peakRssKiB(): number {
   }
 }
 
-/** Reads inputs and publishes; every region's outcome is in the returned run, failed ones included. */
+/** How the step waits and tells the time. Tests pass a virtual clock that makes waits instant, never fewer waits. */
+export interface StepTiming {
+  sleep(ms: number): Promise<void>;
+  now(): number;
+}
+
+const REAL_TIME: StepTiming = { sleep: (ms) => sleep(ms), now: () => Date.now() };
+
+/**
+ * Reads inputs and publishes with the clients and retry settings the action ships; every region's outcome is in the
+ * returned run, failed ones included.
+ */
 export async function publishStep(
   env: NodeJS.ProcessEnv = process.env,
   store?: ArtifactStore,
   settings: PublishSettings = getPublishSettings(env),
+  timing: StepTiming = REAL_TIME,
 ): Promise<PublishRun> {
   const oidc = Boolean(settings.credentials.roleToAssume && env.ACTIONS_ID_TOKEN_REQUEST_URL);
   const credentialDeps = {
@@ -141,8 +153,8 @@ export async function publishStep(
         await checkCredentials(credentials, settings.credentials, credentialDeps);
       },
       logger: { info: (m) => core.info(m), warning: (m) => core.warning(m), debug: (m) => core.debug(m) },
-      sleep: (ms) => sleep(ms),
-      now: () => Date.now(),
+      sleep: timing.sleep,
+      now: timing.now,
       backoffMs: defaultBackoffMs,
       publishAttempts: Number(env.AWS_MAX_ATTEMPTS) >= 1 ? Number(env.AWS_MAX_ATTEMPTS) : DEFAULT_PUBLISH_ATTEMPTS,
       rssBytes: () => process.memoryUsage().rss,

@@ -16,7 +16,7 @@ import type { ResultRecord } from '../release/record.js';
 import type { Logger, PublishPlan, RegionOutcome } from './plan.js';
 import type { PublishSettings } from './settings.js';
 import { failureReason } from './region.js';
-import { applyRetention, type RegionRetention } from './retention.js';
+import { applyRetention, RECENT_MS, type RegionRetention } from './retention.js';
 import { pointerValues, writeSsmPointers, type RegionPointers } from './ssm.js';
 
 export interface FollowUpProblem {
@@ -95,6 +95,11 @@ function logRetention(r: RegionRetention, keep: number, dryRun: boolean, logger:
   if (r.unmarked.length) {
     logger.info(`${r.region}: left old version(s) ${list(r.unmarked)} alone: not published by lambda-layer-release.`);
   }
+  if (r.concurrent.length) {
+    logger.info(
+      `${r.region}: kept version(s) ${list(r.concurrent)}: this release, newer than this run's, or published less than ${RECENT_MS / 60_000} minutes before it (another run may be using them).`,
+    );
+  }
 }
 
 async function retention(
@@ -119,6 +124,7 @@ async function retention(
             keep,
             lambda: deps.clients.lambda(o.region),
             ...(o.status === 'planned' ? {} : { own: o.version }),
+            release: plan.marker,
             pending: o.status === 'planned',
             dryRun: plan.dryRun,
             pointed: () => pointedVersions(settings, name, o.region, deps),
@@ -126,7 +132,8 @@ async function retention(
           logRetention(result, keep, plan.dryRun, deps.logger);
           return result;
         } catch (err) {
-          return { region: o.region, remove: [], pointed: [], unmarked: [], deleted: [], error: failureReason(err) };
+          const none = { remove: [], pointed: [], unmarked: [], concurrent: [], deleted: [] };
+          return { region: o.region, ...none, error: failureReason(err) };
         }
       }),
     ),
@@ -143,6 +150,7 @@ export async function followUpRegions(
 ): Promise<FollowUp> {
   const arns = availableArns(outcomes);
   const problems: FollowUpProblem[] = [...earlier];
+  for (const o of outcomes) if (o.problem) problems.push({ region: o.region, ...o.problem });
   const written = await pointers(settings, plan, arns, deps);
   for (const r of written ?? []) {
     if (r.error) problems.push({ region: r.region, what: 'SSM pointers', error: r.error });

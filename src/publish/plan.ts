@@ -70,6 +70,15 @@ export interface RegionOutcome {
   adopted?: boolean;
   /** Where the zip was staged, for `s3-bucket`: `s3://bucket/key (uploaded)`. */
   staged?: string;
+  /** Times the region's chain ran (region-level retries, see region-retry.ts); absent when once. */
+  attempts?: number;
+  /** This run's own version, deleted because another run's version of this release was there first (converge.ts). */
+  duplicate?: number;
+  /**
+   * Something that did not complete although the region has the release (its row stays in the outputs and the
+   * release): sharing of a reused version that could not be checked, a duplicate that could not be deleted.
+   */
+  problem?: { what: string; error: string };
   seconds: number;
 }
 

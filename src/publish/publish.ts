@@ -124,6 +124,7 @@ export async function publishLayer(settings: PublishSettings, deps: PublishDeps)
       zipFile: inline.placeholder,
       sleep: deps.sleep,
       now: deps.now,
+      logger: deps.logger,
       backoffMs: deps.backoffMs,
       attempts: deps.publishAttempts,
       uploadSlots: slots,

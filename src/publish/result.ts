@@ -48,10 +48,16 @@ export function progressLine(o: RegionOutcome, dryRun: boolean): string {
   const after = o.status === 'planned' && o.previousVersion !== undefined ? ` after version ${o.previousVersion}` : '';
   const version = o.version !== undefined ? ` version ${o.version}` : after;
   const adopted = o.adopted ? ' (adopted after a lost answer)' : '';
+  const duplicate =
+    o.duplicate !== undefined
+      ? ` (another run published this release at the same time; removed this run's duplicate version ${o.duplicate})`
+      : '';
+  const attempts = o.attempts ? `, ${o.attempts} attempts` : '';
+  const problem = o.problem ? `; ${o.problem.what} failed: ${o.problem.error}` : '';
   const added = o.added.length ? `, ${dryRun ? 'would share with' : 'shared with'} ${o.added.join(', ')}` : '';
   const error = o.error ? `: ${o.error}` : '';
   const staged = o.staged ? `, zip from ${o.staged}` : '';
-  return `${head}${version}${adopted} (${o.seconds.toFixed(1)} s)${staged}${added}${error}`;
+  return `${head}${version}${adopted}${duplicate} (${o.seconds.toFixed(1)} s${attempts})${staged}${added}${error}${problem}`;
 }
 
 /** Error text from AWS (or a file name) goes into the HTML summary: nothing in it may read as markup. */
@@ -117,6 +123,7 @@ export function retentionTable(retention: RegionRetention[], dryRun: boolean): s
       [
         r.pointed.length ? `${list(r.pointed)} (SSM pointer)` : '',
         r.unmarked.length ? `${list(r.unmarked)} (not ours)` : '',
+        r.concurrent.length ? `${list(r.concurrent)} (another run's, or too recent)` : '',
       ]
         .filter(Boolean)
         .join('; '),

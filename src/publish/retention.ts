@@ -4,13 +4,18 @@
  *  - the newest N versions are counted among all versions, whoever published them;
  *  - of the older ones only versions carrying our version marker are deleted (a version published by hand, or a
  *    padding version of align-versions, is left alone);
- *  - never the version this run published or reused, and never a version an SSM pointer under `ssm-prefix` points
- *    at (every pointer of the layer, not only this major's: `/otel/1` keeps the newest 1.x alive after 2.0.0).
+ *  - never the version this run reports (published, reused or settled on), and never a version an SSM pointer under
+ *    `ssm-prefix` points at (every pointer of the layer, not only this major's: `/otel/1` keeps the newest 1.x alive
+ *    after 2.0.0);
+ *  - never a version another run may be using right now: one numbered above this run's (published later), one that
+ *    holds this release (another run's copy, which that run settles or deletes itself, see converge.ts), or one
+ *    created less than RECENT_MS before this run's version by AWS's own CreatedDate (a concurrent run of another
+ *    release). Every input to the rule comes from AWS, so two runs that look at once delete the same versions.
  * A dry run lists what would be deleted; a planned version counts as one of the N.
  */
 import { DeleteLayerVersionCommand, ListLayerVersionsCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import pLimit from 'p-limit';
-import { parseMarker } from './marker.js';
+import { parseMarker, sameMarker, type Marker } from './marker.js';
 import { failureReason } from './region.js';
 import { step } from './step.js';
 
@@ -19,11 +24,23 @@ const PAGE_SIZE = 50;
 const MAX_PAGES = 2_000;
 /** Deletes in flight per region: Lambda's control plane throttles bursts; the SDK retries a 429. */
 const DELETES_AT_ONCE = 4;
+/** A version created this shortly before this run's own may belong to a run still going on: it is kept. */
+export const RECENT_MS = 10 * 60 * 1000;
 
 export interface ListedVersion {
   version: number;
   marked: boolean;
   description?: string;
+  /** CreatedDate in ms since the epoch, as AWS reports it. */
+  created?: number;
+  marker?: Marker;
+}
+
+/** Lambda's CreatedDate (`2018-11-14T23:03:52.894+0000`) in ms, or undefined when it does not parse. */
+function createdMs(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  const ms = Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  return Number.isFinite(ms) ? ms : undefined;
 }
 
 /** Every version of the layer in the region, newest first (all pages). */
@@ -36,7 +53,15 @@ export async function listAllVersions(lambda: LambdaClient, name: string): Promi
     for (const item of answer.LayerVersions ?? []) {
       if (item.Version === undefined) continue;
       const description = item.Description ?? '';
-      found.set(item.Version, { version: item.Version, marked: parseMarker(description) !== undefined, description });
+      const marker = parseMarker(description);
+      const created = createdMs(item.CreatedDate);
+      found.set(item.Version, {
+        version: item.Version,
+        marked: marker !== undefined,
+        description,
+        ...(marker ? { marker } : {}),
+        ...(created !== undefined ? { created } : {}),
+      });
     }
     marker = answer.NextMarker;
     if (!marker) break;
@@ -51,24 +76,35 @@ export interface RetentionPlan {
   pointed: number[];
   /** Older versions kept because they lack our marker. */
   unmarked: number[];
+  /** Older versions kept because another run may be using them: this release's, or created just before ours. */
+  concurrent: number[];
 }
 
 /**
- * Which versions go. `own` is this run's version (published or reused), `pending` a version a dry run would
- * publish (it takes one of the N places), `pointed` what SSM pointers point at.
+ * Which versions go. `own` is this run's version (published, reused or settled on), `pending` a version a dry run
+ * would publish (it takes one of the N places), `pointed` what SSM pointers point at, `release` this run's marker.
  */
 export function planRetention(
   versions: ListedVersion[],
   keep: number,
-  protect: { own?: number; pending: boolean; pointed: Set<number> },
+  protect: { own?: number; pending: boolean; pointed: Set<number>; release?: Marker },
 ): RetentionPlan {
-  const plan: RetentionPlan = { remove: [], pointed: [], unmarked: [] };
+  const plan: RetentionPlan = { remove: [], pointed: [], unmarked: [], concurrent: [] };
   const places = Math.max(0, keep - (protect.pending ? 1 : 0));
   const newestFirst = [...versions].sort((a, b) => b.version - a.version);
+  const own = protect.own;
+  // The clock is AWS's: this run's version's CreatedDate; for a dry run's pending one, now (or the newest's, if later).
+  const reference =
+    own !== undefined
+      ? newestFirst.find((v) => v.version === own)?.created
+      : Math.max(Date.now(), newestFirst[0]?.created ?? 0);
   for (const v of newestFirst.slice(places)) {
-    if (v.version === protect.own) continue;
+    if (v.version === own) continue;
+    const recent = reference !== undefined && v.created !== undefined && reference - v.created < RECENT_MS;
+    const later = own !== undefined && v.version > own;
     if (protect.pointed.has(v.version)) plan.pointed.push(v.version);
     else if (!v.marked) plan.unmarked.push(v.version);
+    else if (later || recent || sameMarker(v.marker, protect.release)) plan.concurrent.push(v.version);
     else plan.remove.push(v.version);
   }
   return plan;
@@ -87,6 +123,8 @@ export interface RetentionOptions {
   keep: number;
   lambda: LambdaClient;
   own?: number;
+  /** This run's marker: versions that carry it are never deleted. */
+  release?: Marker;
   pending: boolean;
   dryRun: boolean;
   /** Version numbers of this layer that SSM pointers in this region point at; read before anything is deleted. */
@@ -97,7 +135,12 @@ export interface RetentionOptions {
 export async function applyRetention(options: RetentionOptions): Promise<RegionRetention> {
   const versions = await listAllVersions(options.lambda, options.name);
   const pointed = await options.pointed();
-  const plan = planRetention(versions, options.keep, { own: options.own, pending: options.pending, pointed });
+  const plan = planRetention(versions, options.keep, {
+    own: options.own,
+    pending: options.pending,
+    pointed,
+    ...(options.release ? { release: options.release } : {}),
+  });
   const result: RegionRetention = { region: options.region, ...plan, deleted: [] };
   if (options.dryRun || plan.remove.length === 0) return result;
   const limit = pLimit(DELETES_AT_ONCE);

@@ -34,26 +34,40 @@ export async function versionsAfter(lambda: LambdaClient, name: string, after?: 
   const found: VersionInfo[] = [];
   let marker: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
-    const request = { LayerName: name, MaxItems: PAGE_SIZE, ...(marker ? { Marker: marker } : {}) };
-    const answer = await step('ListLayerVersions', () => lambda.send(new ListLayerVersionsCommand(request)));
-    const items = (answer.LayerVersions ?? []).map(toInfo).filter((v): v is VersionInfo => v !== undefined);
+    const { items, next } = await versionPage(lambda, name, marker);
     const newer = items.filter((v) => after === undefined || v.version > after);
     found.push(...newer);
-    marker = answer.NextMarker;
+    marker = next;
     // Newest first: once a page reaches `after`, older pages hold nothing newer.
     if (!marker || newer.length < items.length) break;
   }
   return found.sort((a, b) => b.version - a.version);
 }
 
-/** The newest version, or undefined for a layer that has none in this region yet. */
-export async function newestVersion(lambda: LambdaClient, name: string): Promise<VersionInfo | undefined> {
-  const answer = await step('ListLayerVersions', () =>
-    lambda.send(new ListLayerVersionsCommand({ LayerName: name, MaxItems: PAGE_SIZE })),
-  );
+export interface VersionPage {
+  /** Highest number first. */
+  items: VersionInfo[];
+  next?: string;
+}
+
+/** One page of ListLayerVersions (AWS lists newest first), sorted anyway: the order of a page is not relied on. */
+export async function versionPage(lambda: LambdaClient, name: string, marker?: string): Promise<VersionPage> {
+  const request = { LayerName: name, MaxItems: PAGE_SIZE, ...(marker ? { Marker: marker } : {}) };
+  const answer = await step('ListLayerVersions', () => lambda.send(new ListLayerVersionsCommand(request)));
   const items = (answer.LayerVersions ?? []).map(toInfo).filter((v): v is VersionInfo => v !== undefined);
-  // Do not rely on the order of the page: take the highest number on it.
-  return items.sort((a, b) => b.version - a.version)[0];
+  return {
+    items: items.sort((a, b) => b.version - a.version),
+    ...(answer.NextMarker ? { next: answer.NextMarker } : {}),
+  };
+}
+
+/** The newest version, or undefined for a layer that has none in this region yet; with the page it came on. */
+export async function newestVersion(
+  lambda: LambdaClient,
+  name: string,
+): Promise<(VersionInfo & { page: VersionPage }) | undefined> {
+  const page = await versionPage(lambda, name);
+  return page.items[0] && { ...page.items[0], page };
 }
 
 export interface StoredVersion {

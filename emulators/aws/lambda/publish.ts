@@ -103,7 +103,7 @@ export async function publishLayerVersion(call: LambdaCall): Promise<EmuResponse
     ...(runtimes ? { compatibleRuntimes: runtimes } : {}),
     ...(architectures ? { compatibleArchitectures: architectures } : {}),
     ...(licenseInfo !== undefined ? { licenseInfo } : {}),
-    createdDate: lambdaDate(),
+    createdDate: lambdaDate(call.ctx.now()),
     codeSha256: sha.toString('base64'),
     codeSize: zip.length,
     unzippedSize,
