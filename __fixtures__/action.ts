@@ -75,7 +75,10 @@ export async function runAction(
       ...inputEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.signal ? { signal: options.signal, killSignal: 'SIGKILL' as const } : {}),
   });
+  // An aborted run is reported through its exit code (null), not as an error.
+  child.on('error', () => undefined);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -1,0 +1,155 @@
+/**
+ * Overlap and cancellation, through the bundle as a runner runs it, against the emulator with Lambda at 500 ms a
+ * request, 16 regions, on a `release` event: two publish processes of one release at the same time (a re-run
+ * racing the original) end with one version per region, identical `arns` and `versions`, every output ARN alive,
+ * with and without `keep-versions: 1`, and a release whose table and asset list only live ARNs. A process killed
+ * mid-publish, then a rerun, ends the same way.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { GetLayerVersionByArnCommand, ListLayerVersionsCommand } from '@aws-sdk/client-lambda';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runAction, type ActionRun } from '../__fixtures__/action.js';
+import { startEmulator, type RunningEmulator } from '../emulators/index.js';
+import { lambdaRegions } from '../src/aws/partitions.js';
+import type { Octokit } from '../src/release/github.js';
+import { parseRecord } from '../src/release/records.js';
+import { makeZip } from '../__fixtures__/emulator-support.js';
+import { lambdaClient, publishVersion } from '../__fixtures__/release-support.js';
+
+const REGIONS = lambdaRegions('aws').slice(0, 16);
+let emu: RunningEmulator;
+let octokit: Octokit;
+let ws: string;
+let owner: string;
+let repo: string;
+
+beforeAll(async () => {
+  emu = await startEmulator({ latencyMs: 500, latencyServices: ['lambda'] });
+  [owner, repo] = emu.env.GITHUB_REPOSITORY.split('/');
+  const github = await import('@actions/github');
+  octokit = github.getOctokit(emu.env.GITHUB_TOKEN, { baseUrl: emu.url });
+  ws = await mkdtemp(path.join(tmpdir(), 'llr-race-'));
+  await writeFile(path.join(ws, 'layer.zip'), makeZip({ 'python/race.py': 'VERSION = "3.1.0"\n' }));
+}, 60_000);
+
+afterAll(async () => {
+  await emu?.stop();
+});
+
+async function releaseEvent(tag: string): Promise<{ id: number; eventPath: string }> {
+  const { data: release } = await octokit.rest.repos.createRelease({ owner, repo, tag_name: tag, body: 'Notes.' });
+  const eventPath = path.join(ws, `event-${tag}.json`);
+  await writeFile(eventPath, JSON.stringify({ action: 'published', release }));
+  return { id: release.id, eventPath };
+}
+
+function publish(name: string, eventPath: string, inputs: Record<string, string> = {}, signal?: AbortSignal) {
+  return runAction(
+    'publish',
+    {
+      name,
+      zip: 'layer.zip',
+      version: '3.1.0',
+      regions: REGIONS.join(' '),
+      'share-with': 'public',
+      'github-token': emu.env.GITHUB_TOKEN,
+      ...inputs,
+    },
+    { ...emu.env, GITHUB_EVENT_NAME: 'release', GITHUB_EVENT_PATH: eventPath },
+    { cwd: ws, timeoutMs: 180_000, ...(signal ? { signal } : {}) },
+  );
+}
+
+const alive = async (arn: string) => {
+  const region = arn.split(':')[3];
+  return lambdaClient(emu.url, region)
+    .send(new GetLayerVersionByArnCommand({ Arn: arn }))
+    .then(
+      () => true,
+      () => false,
+    );
+};
+
+async function versionsOf(name: string, region: string): Promise<number[]> {
+  const answer = await lambdaClient(emu.url, region).send(
+    new ListLayerVersionsCommand({ LayerName: name, MaxItems: 50 }),
+  );
+  return (answer.LayerVersions ?? []).map((v) => v.Version!).sort((a, b) => a - b);
+}
+
+/** The release's section ARNs and its one asset's, each checked alive. */
+async function releaseArns(id: number, name: string): Promise<{ table: string[]; asset: string[] }> {
+  const { data } = await octokit.rest.repos.getRelease({ owner, repo, release_id: id });
+  // Each row names its ARN twice (the text and the copyable code); every one must be a live one.
+  const found = [...(data.body ?? '').matchAll(/arn:aws:lambda:[a-z0-9-]+:\d{12}:layer:[\w-]+:\d+/g)];
+  const table = [...new Set(found.map((m) => m[0]))];
+  const assets = (await octokit.rest.repos.listReleaseAssets({ owner, repo, release_id: id })).data;
+  expect(assets.map((a) => a.name)).toEqual([`${name}.arns.json`]);
+  const res = await fetch(`${emu.url}/repos/${owner}/${repo}/releases/assets/${assets[0].id}`, {
+    headers: { accept: 'application/octet-stream', authorization: `token ${emu.env.GITHUB_TOKEN}` },
+  });
+  const record = parseRecord(await res.text(), 'asset');
+  return { table, asset: Object.values(record.regions).map((r) => r.arn!) };
+}
+
+/** What every scenario must end with: one version of the release per region, the one every output names. */
+async function expectConverged(name: string, runs: ActionRun[], releaseId: number, expected: (r: string) => number[]) {
+  for (const run of runs) expect([run.code, run.errors]).toEqual([0, []]);
+  const arns = JSON.parse(runs[0].outputs.arns) as Record<string, string>;
+  for (const run of runs.slice(1)) {
+    expect(JSON.parse(run.outputs.arns)).toEqual(arns);
+    expect(JSON.parse(run.outputs.versions)).toEqual(JSON.parse(runs[0].outputs.versions));
+  }
+  expect(Object.keys(arns).sort()).toEqual([...REGIONS].sort());
+  for (const region of REGIONS) {
+    const number = Number(arns[region].split(':').pop());
+    expect([region, await versionsOf(name, region)]).toEqual([region, expected(region).concat(number)]);
+    expect([region, await alive(arns[region])]).toEqual([region, true]);
+  }
+  const { table, asset } = await releaseArns(releaseId, name);
+  expect(table.sort()).toEqual(Object.values(arns).sort());
+  expect(asset.sort()).toEqual(Object.values(arns).sort());
+}
+
+describe('two publish processes of one release at once', () => {
+  test('16 regions: one version each, identical outputs, every ARN alive, one section and one asset', async () => {
+    const release = await releaseEvent('v3.1.0-race');
+    const runs = await Promise.all([publish('race', release.eventPath), publish('race', release.eventPath)]);
+    await expectConverged('race', runs, release.id, () => []);
+    // They really raced: both published, and the duplicates were removed by the run that made them.
+    const removed = runs.flatMap((r) => r.stdout.split('\n').filter((l) => l.includes("removed this run's duplicate")));
+    expect(removed.length).toBeGreaterThan(0);
+  }, 240_000);
+
+  test('with keep-versions: 1 neither deletes the other’s version; the old ones go', async () => {
+    emu.aws.configure({ clockOffsetSeconds: -3600 });
+    for (const region of REGIONS) await publishVersion(lambdaClient(emu.url, region), 'kept', '3.0.0');
+    emu.aws.configure({ clockOffsetSeconds: 0 });
+    const release = await releaseEvent('v3.1.0-keep');
+    const inputs = { 'keep-versions': '1' };
+    const runs = await Promise.all([
+      publish('kept', release.eventPath, inputs),
+      publish('kept', release.eventPath, inputs),
+    ]);
+    await expectConverged('kept', runs, release.id, () => []);
+  }, 240_000);
+});
+
+describe('a cancelled run, then a rerun', () => {
+  test('killed mid-publish: the rerun completes every region with one version each, the table lists live ARNs', async () => {
+    const release = await releaseEvent('v3.1.0-cancel');
+    const abort = new AbortController();
+    const before = emu.server.log.length;
+    const watcher = setInterval(() => {
+      const published = emu.server.log.slice(before).filter((e) => e.method === 'POST' && e.status === 201);
+      if (published.length >= 3) abort.abort();
+    }, 20);
+    const killed = await publish('cancel', release.eventPath, {}, abort.signal).finally(() => clearInterval(watcher));
+    expect(killed.code).toBeNull();
+    const rerun = await publish('cancel', release.eventPath);
+    await expectConverged('cancel', [rerun], release.id, () => []);
+    expect(JSON.parse(rerun.outputs['unchanged-regions']).length).toBeGreaterThan(0);
+  }, 240_000);
+});
