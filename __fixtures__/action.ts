@@ -51,7 +51,8 @@ export async function runAction(
   command: string,
   inputs: Record<string, string>,
   env: Record<string, string> = {},
-  options: { cwd?: string; timeoutMs?: number; node?: string } = {},
+  /** `signal`: aborting it kills the process at once (SIGKILL), as a cancelled job is. */
+  options: { cwd?: string; timeoutMs?: number; node?: string; signal?: AbortSignal } = {},
 ): Promise<ActionRun> {
   const dir = await mkdtemp(path.join(tmpdir(), 'llr-run-'));
   const outputFile = path.join(dir, 'output');
