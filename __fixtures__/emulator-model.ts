@@ -3,6 +3,15 @@
  * binding, answers walked against output and error shapes, and constraint violations generated from input shapes.
  */
 import type { BotocoreModel, Operation, Shape } from './emulator-python.js';
+import { rawAws } from './emulator-support.js';
+
+/** One answer of a raw call, as the model checks look at it. */
+export interface ModelAnswer {
+  op: Operation;
+  status: number;
+  headers: Headers;
+  json: Record<string, unknown> | undefined;
+}
 
 export type Input = Record<string, unknown>;
 
@@ -26,6 +35,7 @@ export function buildRequest(model: BotocoreModel, op: Operation, input: Input):
     if (value === undefined) continue;
     const location = ref.locationName ?? name;
     if (ref.location === 'uri') path = path.replace(`{${location}}`, encodeURIComponent(String(value)));
+    else if (ref.location === 'querystring' && Array.isArray(value)) value.forEach((v) => query.append(location, v));
     else if (ref.location === 'querystring') query.set(location, String(value));
     else body[name] = value;
   }
@@ -39,7 +49,7 @@ export function buildRequest(model: BotocoreModel, op: Operation, input: Input):
 }
 
 export interface ShapeCheck {
-  /** Every member not in `absent` must be present. */
+  /** Every member not in `absent` must be present (`Layers[].Arn` stands for every item of a list). */
   full: boolean;
   absent: string[];
   /**
@@ -71,7 +81,7 @@ export function shapeProblems(
       }
       for (const key of Object.keys(shape.members ?? {})) {
         const memberPath = join(path, key);
-        if (options.full && !(key in record) && !options.absent.includes(memberPath)) {
+        if (options.full && !(key in record) && !options.absent.includes(memberPath.replace(/\[\d+\]/g, '[]'))) {
           problems.push(`${memberPath}: missing`);
         }
       }
@@ -84,6 +94,13 @@ export function shapeProblems(
         problems.push(...shapeProblems(model, shape.member?.shape ?? '', item, `${path}[${i}]`, options));
       });
       return problems;
+    case 'map': {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) return [`${at}: not a map`];
+      return Object.entries(value as Record<string, unknown>).flatMap(([key, item]) => [
+        ...shapeProblems(model, shape.key?.shape ?? '', key, `${path}{key}`, options),
+        ...shapeProblems(model, shape.value?.shape ?? '', item, `${path}{${key}}`, options),
+      ]);
+    }
     case 'string':
       return typeof value === 'string'
         ? stringProblems(shape, value, at, options.enums ?? false)
@@ -127,14 +144,21 @@ const lowerCamel = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
  * One request per constraint of the operation's input, each breaking exactly that constraint of one member of an
  * otherwise valid input: lengths, patterns, enums, list sizes, integer ranges, and required body members left out.
  */
-export function violations(model: BotocoreModel, op: Operation, valid: Input): Violation[] {
+export function violations(
+  model: BotocoreModel,
+  op: Operation,
+  valid: Input,
+  modelled: (path: string) => boolean = () => true,
+): Violation[] {
   const out: Violation[] = [];
   const input = model.shapes[op.input?.shape ?? ''];
   for (const [name, ref] of Object.entries(input.members ?? {})) {
+    if (!modelled(name)) continue;
     const shape = model.shapes[ref.shape];
     const set = (value: unknown): Input => ({ ...valid, [name]: value });
     if (shape.type === 'structure') {
       for (const [inner, innerRef] of Object.entries(shape.members ?? {})) {
+        if (!modelled(`${name}.${inner}`)) continue;
         const base = (valid[name] ?? {}) as Input;
         for (const v of scalarViolations(model.shapes[innerRef.shape], ref.location)) {
           out.push({
@@ -215,18 +239,72 @@ function scalarViolations(shape: Shape, location?: string): { name: string; valu
   return out;
 }
 
-/** Constrained shapes reachable from the operations' inputs: name -> the shape. */
-export function inputShapes(model: BotocoreModel, ops: Operation[]): Map<string, Shape> {
+/**
+ * Constrained shapes reachable from the operations' inputs: name -> the shape. `modelled` sees member paths
+ * (`Code`, `Code.S3Bucket`) and leaves out the members an emulator refuses by name.
+ */
+export function inputShapes(
+  model: BotocoreModel,
+  ops: Operation[],
+  modelled: (path: string) => boolean = () => true,
+): Map<string, Shape> {
   const found = new Map<string, Shape>();
-  const visit = (name: string) => {
+  const visit = (name: string, path: string) => {
     const shape = model.shapes[name];
     if (found.has(name)) return;
-    if (shape.type === 'structure') Object.values(shape.members ?? {}).forEach((m) => visit(m.shape));
-    else if (shape.type === 'list' && shape.member) {
+    if (shape.type === 'structure') {
+      for (const [member, ref] of Object.entries(shape.members ?? {})) {
+        const memberPath = path ? `${path}.${member}` : member;
+        if (modelled(memberPath)) visit(ref.shape, memberPath);
+      }
+    } else if (shape.type === 'list' && shape.member) {
       found.set(name, shape);
-      visit(shape.member.shape);
+      visit(shape.member.shape, path);
     } else if (['min', 'max', 'pattern', 'enum'].some((k) => k in shape)) found.set(name, shape);
   };
-  ops.forEach((op) => op.input && visit(op.input.shape));
+  ops.forEach((op) => op.input && visit(op.input.shape, ''));
   return found;
+}
+
+/**
+ * What is wrong with the errors a suite collected: each must be JSON, modelled for its operation (or one of the
+ * `generic` codes AWS's front door sends to every operation), with the model's status and body members.
+ */
+export function errorProblems(model: BotocoreModel, errors: ModelAnswer[], generic: string[]): string[] {
+  const problems = errors.flatMap(({ op, status, headers, json }) => {
+    const code = headers.get('x-amzn-errortype') ?? '(none)';
+    const shape = model.shapes[code];
+    const where = `${op.name} ${status} ${code}`;
+    const found: string[] = [];
+    if (!headers.get('content-type')?.startsWith('application/json')) found.push(`${where}: not JSON`);
+    const modelled = (op.errors ?? []).some((e) => e.shape === code) || generic.includes(code);
+    if (!modelled && !(code === 'RequestEntityTooLargeException' && status === 413)) {
+      found.push(`${where}: not modelled for the operation`);
+    }
+    if (shape?.exception) {
+      if (shape.error?.httpStatusCode !== status) found.push(`${where}: the model says ${shape.error?.httpStatusCode}`);
+      found.push(...shapeProblems(model, code, json, code, { full: false, absent: [] }));
+    } else if (typeof (json?.message ?? json?.Message) !== 'string') found.push(`${where}: no message`);
+    return found;
+  });
+  return [...new Set(problems)];
+}
+
+/**
+ * Calls an operation over HTTP exactly as the model binds `input` (a SigV4-shaped request the emulator reads the
+ * region from), and keeps every error answer in `errors` for errorProblems.
+ */
+export function modelCaller(
+  model: BotocoreModel,
+  url: () => string,
+  defaultRegion: string,
+  errors: ModelAnswer[],
+): (op: Operation, input: Input, region?: string) => Promise<ModelAnswer> {
+  return async (op, input, region = defaultRegion) => {
+    const request = buildRequest(model, op, input);
+    const raw = await rawAws(url(), model.metadata.endpointPrefix, region, request.method, request.path, request.body);
+    const answer = { op, status: raw.status, headers: raw.headers, json: raw.json };
+    if (raw.status >= 400) errors.push(answer);
+    return answer;
+  };
 }

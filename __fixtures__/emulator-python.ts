@@ -75,6 +75,8 @@ export interface Shape {
   type: 'structure' | 'list' | 'map' | 'string' | 'integer' | 'long' | 'boolean' | 'blob' | 'timestamp' | 'double';
   members?: Record<string, ShapeRef>;
   member?: ShapeRef;
+  key?: ShapeRef;
+  value?: ShapeRef;
   required?: string[];
   min?: number;
   max?: number;

@@ -6,8 +6,17 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import { SHAPES, type Constraint } from '../emulators/aws/lambda/validation.js';
-import { buildRequest, inputShapes, shapeProblems, violations, type Input } from '../__fixtures__/emulator-model.js';
-import { botocoreModel, newerVersion, type Operation } from '../__fixtures__/emulator-python.js';
+import {
+  buildRequest,
+  errorProblems,
+  modelCaller,
+  inputShapes,
+  shapeProblems,
+  violations,
+  type Input,
+  type ModelAnswer,
+} from '../__fixtures__/emulator-model.js';
+import { botocoreModel, newerVersion } from '../__fixtures__/emulator-python.js';
 import { makeZip, rawAws } from '../__fixtures__/emulator-support.js';
 
 const model = botocoreModel('lambda');
@@ -51,22 +60,13 @@ const ABSENT = ['Content.SigningProfileVersionArn', 'Content.SigningJobArn'];
 /** Codes AWS sends that no layer operation models (its front door and request validation). */
 const GENERIC = ['ValidationException', 'AccessDeniedException', 'UnrecognizedClientException'];
 
-interface Answer {
-  op: Operation;
-  status: number;
-  headers: Headers;
-  json: Record<string, unknown> | undefined;
-}
+type Answer = ModelAnswer;
 const errors: Answer[] = [];
 let emulator: RunningEmulator;
 
-async function call(op: Operation, input: Input, region = REGION): Promise<Answer> {
-  const request = buildRequest(model!, op, input);
-  const raw = await rawAws(emulator.url, 'lambda', region, request.method, request.path, request.body);
-  const answer = { op, status: raw.status, headers: raw.headers, json: raw.json };
-  if (raw.status >= 400) errors.push(answer);
-  return answer;
-}
+const call = model
+  ? modelCaller(model, () => emulator.url, REGION, errors)
+  : () => Promise.reject(new Error('no model'));
 const op = (name: string) => model!.operations[name];
 const layerOps = () =>
   Object.values(model!.operations).filter((o) => o.http.requestUri.startsWith('/2018-10-31/layers'));
@@ -222,24 +222,7 @@ if (!model) {
 
     test('every error answered in this file is one the operation models (or a generic one), in its shape', () => {
       expect(errors.length).toBeGreaterThan(50);
-      const problems = errors.flatMap(({ op: o, status, headers, json }) => {
-        const code = headers.get('x-amzn-errortype') ?? '(none)';
-        const shape = model!.shapes[code];
-        const where = `${o.name} ${status} ${code}`;
-        const found: string[] = [];
-        if (!headers.get('content-type')?.startsWith('application/json')) found.push(`${where}: not JSON`);
-        if (!(o.errors ?? []).some((e) => e.shape === code) && !GENERIC.includes(code)) {
-          if (!(code === 'RequestEntityTooLargeException' && status === 413))
-            found.push(`${where}: not modelled for the operation`);
-        }
-        if (shape?.exception) {
-          if (shape.error?.httpStatusCode !== status)
-            found.push(`${where}: the model says ${shape.error?.httpStatusCode}`);
-          found.push(...shapeProblems(model!, code, json, code, { full: false, absent: [] }));
-        } else if (typeof (json?.message ?? json?.Message) !== 'string') found.push(`${where}: no message`);
-        return found;
-      });
-      expect([...new Set(problems)]).toEqual([]);
+      expect(errorProblems(model!, errors, GENERIC)).toEqual([]);
     });
   });
 }

@@ -192,6 +192,12 @@ describe('control routes', () => {
       [10, ''],
     ]);
     await control(emulator.url, 'DELETE', 'aws/state');
-    expect(await control(emulator.url, 'GET', 'aws/state')).toEqual({ lambda: {}, ssm: {}, s3: {}, sts: {} });
+    expect(await control(emulator.url, 'GET', 'aws/state')).toEqual({
+      lambda: {},
+      functions: {},
+      ssm: {},
+      s3: {},
+      sts: {},
+    });
   });
 });

@@ -120,6 +120,7 @@ describe('emulators/main.ts', () => {
     [['--not-enabled', 'Foo_Bar'], "--not-enabled: 'Foo_Bar' is not a region name"],
     [['--denied', 'us-east'], "--denied: 'us-east' is not a region name"],
     [['--rate-limit', 'fast'], "--rate-limit must be a non-negative number, got 'fast'"],
+    [['--function-update-ms', 'soon'], "--function-update-ms must be a non-negative number, got 'soon'"],
     [['--nope'], "Unknown option '--nope'"],
     [['eu-west-1'], "Unexpected argument 'eu-west-1'"],
   ])('refuses %j with the usage, exit 2', async (args, message) => {
@@ -173,6 +174,8 @@ describe('emulators/main.ts', () => {
       '--immutable-releases',
       '--rate-limit',
       '15',
+      '--function-update-ms',
+      '40',
     ];
     const emulator = await start(TSX, ['emulators/main.ts', ...flags, ...more], false);
     try {
@@ -187,6 +190,7 @@ describe('emulators/main.ts', () => {
         notEnabled: ['ap-east-1'],
         denied: ['eu-south-2', 'me-south-1'],
         rateLimit: 15,
+        functionUpdateMs: 40,
       });
       expect(await (await fetch(`${url}/__emulator/github/config`)).json()).toEqual({ immutableReleases: true });
       const restore = useEnv(emulator.env);

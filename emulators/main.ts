@@ -1,20 +1,21 @@
 import { parseArgs } from 'node:util';
 import { parseFaultKinds, type FaultKind } from './faults.js';
 import { SERVICES, type ServiceName } from './http.js';
+import { DEFAULT_FUNCTION_UPDATE_MS } from './aws/context.js';
 import { startEmulator } from './index.js';
 
 const USAGE =
   `npm run emulate -- [--port N] [--latency-ms N] [--latency-services ${SERVICES.join(',')}] ` +
   '[--fault-rate F] [--faults 429,500,reset,drop-after-commit] ' +
   `[--seed S] [--fault-services ${SERVICES.join(',')}] [--not-enabled REGION,...] [--denied REGION,...] ` +
-  '[--retry-after S] [--immutable-releases] [--rate-limit RPS]';
+  '[--retry-after S] [--immutable-releases] [--rate-limit RPS] [--function-update-ms N]';
 
 /** The rate `--faults` implies when `--fault-rate` is not given: naming faults means wanting some. */
 const RATE_WITH_FAULTS = 0.25;
 
 const HELP = `${USAGE}
 
-Starts the local AWS (Lambda layers, STS, EC2 DescribeRegions, SSM, S3) and GitHub (artifacts, releases, OIDC)
+Starts the local AWS (Lambda layers and functions, STS, EC2 DescribeRegions, SSM, S3) and GitHub (artifacts, releases, OIDC)
 services on one 127.0.0.1 port, prints one line of JSON {"env": {...}} with every variable a client needs, and serves
 until SIGTERM or SIGINT. Lists take commas or spaces.
 
@@ -32,6 +33,7 @@ until SIGTERM or SIGINT. Lists take commas or spaces.
                            (uploads and deletes are 422, as GitHub answers); drafts stay mutable
   --rate-limit RPS         Lambda control-plane requests per second per account and region (a token bucket of
                            RPS tokens); above it, 429 TooManyRequestsException (default: no limit; AWS: 15)
+  --function-update-ms N   how long a new function stays Pending and an update InProgress (default 250)
   --help                   this text
 
 Services: ${SERVICES.join(', ')}. Exit status 2 for a bad option.
@@ -89,6 +91,7 @@ const { values } = (() => {
         'retry-after': { type: 'string' },
         'immutable-releases': { type: 'boolean' },
         'rate-limit': { type: 'string' },
+        'function-update-ms': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -138,6 +141,7 @@ const options = {
     notEnabled: regions('not-enabled', values['not-enabled']),
     denied: regions('denied', values.denied),
     rateLimit: number('rate-limit', values['rate-limit'], 0),
+    functionUpdateMs: number('function-update-ms', values['function-update-ms'], DEFAULT_FUNCTION_UPDATE_MS),
   },
   github: { immutableReleases: values['immutable-releases'] ?? false },
 };

@@ -1,6 +1,7 @@
 import type { EmuRequest } from '../http.js';
 import { DEFAULT_ACCOUNT, Identities, type Identity } from './identity.js';
 import { RateLimiter } from './lambda/rate-limit.js';
+import { FunctionStore } from './lambda/function-state.js';
 import { LambdaStore } from './lambda/state.js';
 import { S3Store } from './s3/store.js';
 import { SsmStore } from './ssm-store.js';
@@ -18,6 +19,8 @@ export interface AwsOptions {
   storageLimitBytes?: number;
   /** Lambda control-plane requests per second per account and region (a token bucket); 0 or absent: no limit. */
   rateLimit?: number;
+  /** How long a function stays Pending after CreateFunction, and InProgress after an update (default 250). */
+  functionUpdateMs?: number;
 }
 
 /** Region faults tests can change while the emulator runs (POST /__emulator/aws/config). */
@@ -29,9 +32,12 @@ export interface AwsConfig {
   rateLimit: number;
   /** AWS's clock runs this far ahead of the machine's (CreatedDate): time passing between releases, in tests. */
   clockOffsetSeconds: number;
+  functionUpdateMs: number;
 }
 
 const DEFAULT_STORAGE_LIMIT = 75 * 1024 ** 3;
+/** Short, but never 0: a client that does not wait for LastUpdateStatus must fail here as it would on AWS. */
+export const DEFAULT_FUNCTION_UPDATE_MS = 250;
 
 /** Everything the AWS services share: who is calling, which regions misbehave, and each service's state. */
 export class AwsContext {
@@ -39,6 +45,7 @@ export class AwsContext {
   readonly s3 = new S3Store();
   readonly ssm = new SsmStore();
   readonly lambda: LambdaStore;
+  readonly functions: FunctionStore;
   notEnabled: Set<string>;
   denied: Set<string>;
   organizations: Map<string, string>;
@@ -48,6 +55,7 @@ export class AwsContext {
   constructor(options: AwsOptions = {}) {
     this.identities = new Identities(options.defaultAccount ?? DEFAULT_ACCOUNT);
     this.lambda = new LambdaStore(options.storageLimitBytes ?? DEFAULT_STORAGE_LIMIT);
+    this.functions = new FunctionStore(options.functionUpdateMs ?? DEFAULT_FUNCTION_UPDATE_MS);
     this.notEnabled = new Set(options.notEnabled ?? []);
     this.denied = new Set(options.denied ?? []);
     this.organizations = new Map(Object.entries(options.organizations ?? {}));
@@ -71,6 +79,7 @@ export class AwsContext {
       storageLimitBytes: this.lambda.storageLimitBytes,
       rateLimit: this.lambdaRate.rps,
       clockOffsetSeconds: this.clockOffsetSeconds,
+      functionUpdateMs: this.functions.updateMs,
     };
   }
 
@@ -82,6 +91,7 @@ export class AwsContext {
     if (typeof patch.storageLimitBytes === 'number') this.lambda.storageLimitBytes = patch.storageLimitBytes;
     if (typeof patch.rateLimit === 'number') this.lambdaRate.configure(patch.rateLimit);
     if (typeof patch.clockOffsetSeconds === 'number') this.clockOffsetSeconds = patch.clockOffsetSeconds;
+    if (typeof patch.functionUpdateMs === 'number') this.functions.updateMs = patch.functionUpdateMs;
     return this.config();
   }
 
@@ -90,5 +100,6 @@ export class AwsContext {
     this.s3.clear();
     this.ssm.clear();
     this.lambda.clear();
+    this.functions.clear();
   }
 }

@@ -58,11 +58,11 @@ export function readJson(call: LambdaCall): Record<string, unknown> {
   throw new LambdaError(400, 'InvalidRequestContentException', 'Could not parse request body into json');
 }
 
-export function accessDenied(call: LambdaCall, resource: string, reason: string): LambdaError {
+export function accessDenied(call: LambdaCall, resource: string, reason: string, action = call.operation): LambdaError {
   return new LambdaError(
     403,
     'AccessDeniedException',
-    `User: ${call.caller.arn} is not authorized to perform: lambda:${call.operation} on resource: ${resource} ${reason}`,
+    `User: ${call.caller.arn} is not authorized to perform: lambda:${action} on resource: ${resource} ${reason}`,
   );
 }
 
@@ -85,8 +85,8 @@ export function inThisRegion(call: LambdaCall, ref: LayerRef): boolean {
   return ref.region === call.region && (ref.partition === undefined || ref.partition === partitionOf(call.region));
 }
 
-/** A presigned-looking URL into the emulated S3 that serves the version's zip. */
-export function contentLocation(call: LambdaCall, version: LayerVersion, region: string): string {
+/** A presigned-looking URL into the emulated S3 that serves the version's zip (or a function's code). */
+export function contentLocation(call: LambdaCall, version: Pick<LayerVersion, 'contentKey'>, region: string): string {
   const now = new Date();
   const stamp = now
     .toISOString()

@@ -17,7 +17,7 @@ import { layerArn, type LayerRef, type LayerVersion } from './state.js';
 import { Failures, SHAPES } from './validation.js';
 
 /** True when the version's policy lets `caller` (another account) read it. */
-function grants(ctx: AwsContext, version: LayerVersion, caller: Identity): boolean {
+export function grants(ctx: AwsContext, version: LayerVersion, caller: Identity): boolean {
   return (version.policy?.statements ?? []).some((s) => {
     if (typeof s.Principal === 'object') return s.Principal.AWS.split(':')[4] === caller.account;
     const org = s.Condition?.StringEquals['aws:PrincipalOrgID'];
@@ -99,11 +99,11 @@ function matches(version: LayerVersion, filter: ListFilter): boolean {
  * One page of the sorted `items`, starting at the first item not before the marker. A marker (opaque to clients)
  * holds the key of the first item of the next page, so deleting items between two calls skips nothing.
  */
-function page<T>(
+export function page<T>(
   items: T[],
   key: (item: T) => string,
   before: (item: T, marker: string) => boolean,
-  filter: ListFilter,
+  filter: { maxItems: number; marker?: string },
 ): { items: T[]; next?: string } {
   let start = 0;
   if (filter.marker !== undefined) {

@@ -6,11 +6,11 @@ import { lambdaDate, layerArn, type LayerRef } from './state.js';
 import { Failures, LIMITS, bodyObject, bodyString, bodyStringList } from './validation.js';
 import { inspectZip } from './zip.js';
 
-export function requestTooLarge(operation: string): LambdaError {
+export function requestTooLarge(operation: string, limit: number = LIMITS.request): LambdaError {
   return new LambdaError(
     413,
     'RequestEntityTooLargeException',
-    `Request must be smaller than ${LIMITS.request} bytes for the ${operation} operation`,
+    `Request must be smaller than ${limit} bytes for the ${operation} operation`,
   );
 }
 
@@ -34,6 +34,11 @@ function layerZip(call: LambdaCall, content: Record<string, unknown>): Buffer {
   if (bucketName === undefined || key === undefined) {
     throw invalidParameter('Please provide a source for the layer content: ZipFile, or S3Bucket and S3Key.');
   }
+  return zipFromBucket(call, bucketName, key);
+}
+
+/** An object of a bucket in the call's region and the caller's account, as Lambda reads layer content and code. */
+export function zipFromBucket(call: LambdaCall, bucketName: string, key: string): Buffer {
   const bucket = call.ctx.s3.buckets.get(bucketName);
   if (!bucket) throw s3Failure('NoSuchBucket', 'The specified bucket does not exist');
   if (bucket.region !== call.region) {
@@ -48,7 +53,7 @@ function layerZip(call: LambdaCall, content: Record<string, unknown>): Buffer {
   return object.body;
 }
 
-async function checkZip(zip: Buffer): Promise<number> {
+export async function checkZip(zip: Buffer): Promise<number> {
   const summary = await inspectZip(zip);
   if (!summary)
     throw invalidParameter('Could not unzip uploaded file. Please check your file, then try to upload again.');

@@ -4,13 +4,14 @@ import { accessDenied, type LambdaCall } from './call.js';
 import { LambdaError, serviceError, throttled } from './errors.js';
 import { deleteLayerVersion, getLayerVersion, getLayerVersionByArn, listLayers, listLayerVersions } from './layers.js';
 import { addLayerVersionPermission, getLayerVersionPolicy, removeLayerVersionPermission } from './permissions.js';
+import { FUNCTION_ROUTES } from './function-routes.js';
 import { publishLayerVersion, requestTooLarge } from './publish.js';
 import { layerArn } from './state.js';
 import { LIMITS } from './validation.js';
 
-type Handler = (call: LambdaCall) => EmuResponse | Promise<EmuResponse>;
+export type Handler = (call: LambdaCall) => EmuResponse | Promise<EmuResponse>;
 
-interface Route {
+export interface Route {
   method: string;
   pattern: RegExp;
   /** Names of the pattern's groups, in order. */
@@ -19,6 +20,10 @@ interface Route {
   handler: Handler;
   /** Extra condition on the query string (GetLayerVersionByArn shares ListLayers' path). */
   when?: (query: URLSearchParams) => boolean;
+  /** The resource IAM evaluates the call on, when it is not a layer (see deniedResource). */
+  resource?: (call: LambdaCall) => string;
+  /** The operation's request size limit, when it is not Lambda's usual one (CreateFunction takes more). */
+  requestLimit?: number;
 }
 
 const VERSION = '/2018-10-31/layers/([^/]+)/versions/([^/]+)';
@@ -81,6 +86,7 @@ const ROUTES: Route[] = [
     operation: 'RemoveLayerVersionPermission',
     handler: removeLayerVersionPermission,
   },
+  ...FUNCTION_ROUTES,
 ];
 
 function route(req: EmuRequest): { route: Route; params: Record<string, string> } | undefined {
@@ -98,7 +104,8 @@ function route(req: EmuRequest): { route: Route; params: Record<string, string> 
  * The resource IAM evaluates for the call (Lambda's authorization reference): a layer for PublishLayerVersion, a
  * layer version for the calls on one version, and `*` for the list calls, which take no resource.
  */
-function deniedResource(call: LambdaCall): string {
+function deniedResource(call: LambdaCall, route: Route): string {
+  if (route.resource) return route.resource(call);
   const { layerName, version } = call.params;
   if (call.operation === 'ListLayers' || call.operation === 'ListLayerVersions') return '*';
   if (layerName === undefined) return call.req.url.searchParams.get('Arn') ?? '*';
@@ -118,7 +125,9 @@ async function dispatch(ctx: AwsContext, req: EmuRequest): Promise<EmuResponse> 
   const found = route(req);
   if (!found)
     throw new LambdaError(404, 'UnknownOperationException', `Unknown operation ${req.method} ${req.url.pathname}`);
-  if (req.body.length > LIMITS.request) throw requestTooLarge(found.route.operation);
+  if (req.body.length > (found.route.requestLimit ?? LIMITS.request)) {
+    throw requestTooLarge(found.route.operation, found.route.requestLimit);
+  }
   const call: LambdaCall = {
     req,
     ctx,
@@ -128,7 +137,7 @@ async function dispatch(ctx: AwsContext, req: EmuRequest): Promise<EmuResponse> 
     params: found.params,
   };
   if (ctx.denied.has(region)) {
-    throw accessDenied(call, deniedResource(call), 'with an explicit deny in an identity-based policy');
+    throw accessDenied(call, deniedResource(call, found.route), 'with an explicit deny in an identity-based policy');
   }
   // After authentication and authorization, as AWS meters the caller's account, not anonymous traffic.
   const rate = ctx.lambdaRate.take(`${call.caller.account} ${region}`);
@@ -136,12 +145,12 @@ async function dispatch(ctx: AwsContext, req: EmuRequest): Promise<EmuResponse> 
   return found.route.handler(call);
 }
 
-/** The Lambda layers control plane (REST-JSON), every region on one port. */
+/** The Lambda control plane (REST-JSON): layers, functions, versions, aliases, tags; every region on one port. */
 export function createLambdaService(ctx: AwsContext): Service {
   return {
     name: 'lambda',
     matches: (req) =>
-      req.scope ? req.scope.service === 'lambda' : /^\/(2018-10-31|2015-03-31)\//.test(req.url.pathname),
+      req.scope ? req.scope.service === 'lambda' : /^\/(2018-10-31|2015-03-31|2017-03-31)\//.test(req.url.pathname),
     async handle(req) {
       try {
         return await dispatch(ctx, req);

@@ -31,6 +31,8 @@ export interface Constraint {
   enum?: readonly string[];
   /** For lists: the shape of each member (a key of SHAPES). */
   member?: string;
+  /** The pattern AWS itself checks and prints when it is wider than the model's (see function-shapes.ts). */
+  awsPattern?: string;
 }
 
 /**
@@ -97,11 +99,11 @@ export class Failures {
   }
 
   /** Every constraint of the shape that `value` breaks (nothing when the member is absent). */
-  check(field: string, value: string | number | string[] | undefined, shapeName: ShapeName): this {
+  check(field: string, value: string | number | string[] | undefined, shapeName: ShapeName | Constraint): this {
     if (value === undefined) return this;
-    const shape: Constraint = SHAPES[shapeName];
+    const shape: Constraint = typeof shapeName === 'string' ? SHAPES[shapeName] : shapeName;
     if (shape.type === 'list' && Array.isArray(value)) {
-      const allowed = shape.member ? (SHAPES[shape.member as ShapeName] as Constraint).enum : undefined;
+      const allowed = shape.member ? (SHAPES as Record<string, Constraint>)[shape.member]?.enum : undefined;
       const shown = `[${value.join(', ')}]`;
       if (allowed && value.some((v) => !allowed.includes(v))) {
         this.fail(shown, field, `satisfy constraint: [Member must satisfy enum value set: [${allowed.join(', ')}]]`);
@@ -120,8 +122,9 @@ export class Failures {
       return this;
     }
     if (typeof value !== 'string') return this;
-    if (shape.pattern !== undefined && !full(shape.pattern).test(value)) {
-      this.fail(value, field, `satisfy regular expression pattern: ${shape.pattern}`);
+    const pattern = shape.awsPattern ?? shape.pattern;
+    if (pattern !== undefined && !full(pattern).test(value)) {
+      this.fail(value, field, `satisfy regular expression pattern: ${pattern}`);
     }
     if (shape.min !== undefined && value.length < shape.min) {
       this.fail(value, field, `have length greater than or equal to ${shape.min}`);
@@ -161,7 +164,7 @@ export function bodyObject(body: Record<string, unknown>, member: string): Recor
   return value as Record<string, unknown>;
 }
 
-function unreadable(member: string, expected: string): LambdaError {
+export function unreadable(member: string, expected: string): LambdaError {
   return new LambdaError(
     400,
     'InvalidRequestContentException',

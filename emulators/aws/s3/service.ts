@@ -122,9 +122,12 @@ function putObject(ctx: AwsContext, req: EmuRequest, bucket: Bucket, key: string
   return ok(200, { etag: object.etag, ...checksums });
 }
 
-/** GET/HEAD of a layer zip behind a Lambda Content.Location (the URL is presigned, so any caller may use it). */
+/**
+ * GET/HEAD of a layer zip behind a Lambda Content.Location, or of function code behind Code.Location (the URL is
+ * presigned, so any caller may use it).
+ */
 function layerContent(ctx: AwsContext, req: EmuRequest, region: string, key: string): EmuResponse {
-  const version = ctx.lambda.contentByKey(region, key);
+  const version = ctx.lambda.contentByKey(region, key) ?? ctx.functions.contentByKey(region, key);
   if (!version) throw new S3Error(404, 'NoSuchKey', 'The specified key does not exist.', { Key: key });
   const headers = {
     etag: `"${version.codeSha256}"`,
