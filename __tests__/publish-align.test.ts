@@ -137,6 +137,7 @@ describe('publishAligned', () => {
         clients: { lambda: (r) => regions[r as keyof typeof regions].client },
         logger: { info: () => undefined, warning: () => undefined, debug: () => undefined },
         now: () => 0,
+        sleep: async () => undefined,
       },
       fanOut,
     );

@@ -16,6 +16,7 @@ import type { ResultRecord } from '../release/record.js';
 import type { Logger, PublishPlan, RegionOutcome } from './plan.js';
 import type { PublishSettings } from './settings.js';
 import { failureReason } from './region.js';
+import { retryRegion, type RegionRetryDeps } from './region-retry.js';
 import { applyRetention, RECENT_MS, type RegionRetention } from './retention.js';
 import { pointerValues, writeSsmPointers, type RegionPointers } from './ssm.js';
 
@@ -34,7 +35,7 @@ export interface FollowUp {
   problems: FollowUpProblem[];
 }
 
-export interface FollowUpDeps {
+export interface FollowUpDeps extends Pick<RegionRetryDeps, 'sleep' | 'now'> {
   clients: { lambda(region: string): LambdaClient; ssm(region: string): SSMClient };
   logger: Logger;
 }
@@ -118,17 +119,24 @@ async function retention(
     regions.map((o) =>
       limit(async (): Promise<RegionRetention> => {
         try {
-          const result = await applyRetention({
-            region: o.region,
-            name,
-            keep,
-            lambda: deps.clients.lambda(o.region),
-            ...(o.status === 'planned' ? {} : { own: o.version }),
-            release: plan.marker,
-            pending: o.status === 'planned',
-            dryRun: plan.dryRun,
-            pointed: () => pointedVersions(settings, name, o.region, deps),
-          });
+          const retry = { sleep: deps.sleep, now: deps.now };
+          // Listing and reading the pointers are retried as a whole; each delete on its own (applyRetention).
+          const result = await retryRegion(
+            () =>
+              applyRetention({
+                region: o.region,
+                name,
+                keep,
+                lambda: deps.clients.lambda(o.region),
+                ...(o.status === 'planned' ? {} : { own: o.version }),
+                release: plan.marker,
+                pending: o.status === 'planned',
+                dryRun: plan.dryRun,
+                pointed: () => pointedVersions(settings, name, o.region, deps),
+                retry,
+              }),
+            retry,
+          );
           logRetention(result, keep, plan.dryRun, deps.logger);
           return result;
         } catch (err) {

@@ -24,6 +24,7 @@ import type { FollowUpProblem } from './followup.js';
 import { sameMarker } from './marker.js';
 import type { Logger, PublishPlan, RegionOutcome } from './plan.js';
 import { failureReason } from './region.js';
+import { retryRegion } from './region-retry.js';
 import { listAllVersions } from './retention.js';
 import { step } from './step.js';
 import { getVersion, newestVersion } from './versions.js';
@@ -34,6 +35,8 @@ export interface AlignDeps {
   clients: { lambda(region: string): LambdaClient };
   logger: Logger;
   now(): number;
+  /** The reads, fillers and filler deletes are retried as a region's chain is (region-retry.ts). */
+  sleep(ms: number): Promise<void>;
   onRegionDone?(outcome: RegionOutcome): void;
 }
 
@@ -81,7 +84,7 @@ async function readRegions(plan: PublishPlan, regions: string[], deps: AlignDeps
       limit(async () => {
         const started = deps.now();
         try {
-          return await probe(plan, region, deps.clients.lambda(region));
+          return await retryRegion(() => probe(plan, region, deps.clients.lambda(region)), deps);
         } catch (err) {
           fail(failed, region, failureReason(err), (deps.now() - started) / 1000, deps);
           return undefined;
@@ -122,7 +125,13 @@ async function alignRegions(
       work.map(async (s) => {
         padded.add(s.region);
         try {
-          return await pad(deps.clients.lambda(s.region), plan.layer.name, s, round!.plan.fillers[s.region], target);
+          const lambda = deps.clients.lambda(s.region);
+          const fillers = round!.plan.fillers[s.region];
+          // A retry starts from what the region holds now: fillers that went through are not sent again.
+          return await retryRegion(async (attempt) => {
+            const newest = attempt === 1 ? s.newest : ((await newestVersion(lambda, plan.layer.name))?.version ?? 0);
+            return pad(lambda, plan.layer.name, { ...s, newest }, fillers, target);
+          }, deps);
         } catch (err) {
           fail(failed, s.region, `padding toward version ${target}: ${failureReason(err)}`, 0, deps);
           return target - 1;
@@ -189,7 +198,7 @@ export async function publishAligned(
   await Promise.all(
     [...padded].map(async (region) => {
       try {
-        const gone = await deletePadding(deps.clients.lambda(region), plan.layer.name);
+        const gone = await retryRegion(() => deletePadding(deps.clients.lambda(region), plan.layer.name), deps);
         if (gone.length) deps.logger.info(`${region}: deleted filler version(s) ${gone.join(', ')}.`);
       } catch (err) {
         problems.push({ region, what: 'Deleting filler versions', error: failureReason(err) });

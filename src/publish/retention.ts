@@ -17,6 +17,7 @@ import { DeleteLayerVersionCommand, ListLayerVersionsCommand, type LambdaClient 
 import pLimit from 'p-limit';
 import { parseMarker, sameMarker, type Marker } from './marker.js';
 import { failureReason } from './region.js';
+import { retryRegion, type RegionRetryDeps } from './region-retry.js';
 import { step } from './step.js';
 
 /** ListLayerVersions takes at most 50 per page; 2,000 pages is 100,000 versions, far more than any layer has. */
@@ -129,6 +130,8 @@ export interface RetentionOptions {
   dryRun: boolean;
   /** Version numbers of this layer that SSM pointers in this region point at; read before anything is deleted. */
   pointed(): Promise<Set<number>>;
+  /** Each delete (idempotent: a version gone is a 204) is retried as a region's chain is; none when absent. */
+  retry?: RegionRetryDeps;
 }
 
 /** Plans and (unless a dry run) deletes; stops at the first failed delete and reports it in `error`. */
@@ -150,9 +153,11 @@ export async function applyRetention(options: RetentionOptions): Promise<RegionR
         // After a failure (a denied delete fails them all) the rest is not tried; the error says which one failed.
         if (result.error) return;
         try {
-          await step('DeleteLayerVersion', () =>
-            options.lambda.send(new DeleteLayerVersionCommand({ LayerName: options.name, VersionNumber: version })),
-          );
+          const remove = () =>
+            step('DeleteLayerVersion', () =>
+              options.lambda.send(new DeleteLayerVersionCommand({ LayerName: options.name, VersionNumber: version })),
+            );
+          await (options.retry ? retryRegion(remove, options.retry) : remove());
           result.deleted.push(version);
         } catch (err) {
           result.error ??= `version ${version}: ${failureReason(err)}`;
