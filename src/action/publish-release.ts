@@ -7,7 +7,6 @@
  * the ARN table is what the layer's users read, but the outputs and the summary are already set by then.
  */
 import * as core from '@actions/core';
-import * as github from '@actions/github';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +18,7 @@ import type { PublishSettings } from '../publish/settings.js';
 import { describeReleaseError, findRelease, updateRelease } from '../release/github.js';
 import { uploadLegRecord } from '../release/legs.js';
 import { parseRepository, releaseRef, releaseTarget, type ReleaseTarget } from '../release/settings.js';
+import { octokitFor } from './octokit.js';
 
 export interface ReleasePlan {
   target: ReleaseTarget;
@@ -48,7 +48,7 @@ export async function checkRelease(plan: ReleasePlan, token: string): Promise<Re
   if (!ref || !plan.repository) return plan;
   const which = 'tag' in ref ? ref.tag : ref.tag_name;
   try {
-    const release = await findRelease(github.getOctokit(token), plan.repository.owner, plan.repository.repo, ref);
+    const release = await findRelease(octokitFor(token), plan.repository.owner, plan.repository.repo, ref);
     const state = release.draft ? 'a draft' : release.immutable ? 'published, immutable' : 'published';
     core.info(`Release ${release.tag_name} found (${state}); it is written once the regions are published.`);
     return { ...plan, found: release };
@@ -107,7 +107,7 @@ export async function writeRelease(run: PublishRun, plan: ReleasePlan, token: st
   try {
     const release = await core.group(`Update release ${which}`, () =>
       updateRelease({
-        octokit: github.getOctokit(token),
+        octokit: octokitFor(token),
         ...plan.repository!,
         release: ref,
         record: run.record,

@@ -3,7 +3,6 @@
  * annotations -> `fail-on`. The only publish code that touches @actions/core.
  */
 import * as core from '@actions/core';
-import * as github from '@actions/github';
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -30,6 +29,7 @@ import type { SourceDeps } from '../publish/source.js';
 import { failureMessage, recordOutputs } from '../release/outputs.js';
 import { serializeRecord } from '../release/records.js';
 import { checkRelease, releasePlan, uploadLeg, writeRelease } from './publish-release.js';
+import { octokitFor } from './octokit.js';
 
 export const PublishOutputs = {
   arns: 'arns',
@@ -80,7 +80,7 @@ function sourceDeps(settings: PublishSettings, env: NodeJS.ProcessEnv, store?: A
           "Input 'run-id': 'auto' needs 'github-token' (actions: read), GITHUB_REPOSITORY and GITHUB_SHA.",
         );
       }
-      const octokit = github.getOctokit(token);
+      const octokit = octokitFor(token);
       const { data } = await octokit.rest.actions.listWorkflowRunsForRepo({
         ...repository,
         head_sha: env.GITHUB_SHA,

@@ -1,6 +1,5 @@
 /** `report`: after a publish matrix, merge the legs' result records and finish as a one-job publish would. */
 import * as core from '@actions/core';
-import * as github from '@actions/github';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,6 +12,7 @@ import { mergeLegs } from '../release/report.js';
 import { renderSection } from '../release/section.js';
 import { checkLayerName, parseRepository, releaseRef, releaseTarget, type ReleaseTarget } from '../release/settings.js';
 import { getChoice, getRequired, getString } from './inputs.js';
+import { octokitFor } from './octokit.js';
 
 export interface ReportInputs {
   name: string;
@@ -53,7 +53,7 @@ async function writeRelease(inputs: ReportInputs, record: ResultRecord): Promise
   const which = 'tag' in ref ? ref.tag : ref.tag_name;
   try {
     const { owner, repo } = parseRepository(process.env.GITHUB_REPOSITORY ?? '', 'GITHUB_REPOSITORY');
-    const octokit = github.getOctokit(inputs.token);
+    const octokit = octokitFor(inputs.token);
     const release = await core.group(`Update release ${which}`, () =>
       updateRelease({ octokit, owner, repo, release: ref, record, logger }),
     );

@@ -1,6 +1,5 @@
 /** `resolve`: a semver range to the newest matching layer version per region, from the account or from releases. */
 import * as core from '@actions/core';
-import * as github from '@actions/github';
 import { AwsClients } from '../aws/clients.js';
 import { checkCredentials, createCredentialProvider, type CredentialSettings } from '../aws/credentials.js';
 import { homeRegion, partitionOf } from '../aws/partitions.js';
@@ -13,6 +12,7 @@ import { listGitHubCandidates } from '../resolve/github.js';
 import { parseRange, type Candidate, type VersionRange } from '../resolve/range.js';
 import { resolveFromCandidates, type Resolution } from '../resolve/resolve.js';
 import { getChoice, getList, getRequired, getString } from './inputs.js';
+import { octokitFor } from './octokit.js';
 
 export const SOURCES = ['aws', 'github'] as const;
 
@@ -130,7 +130,7 @@ async function fromAws(inputs: ResolveInputs, selection: RegionSelection, env: N
 }
 
 async function fromGitHub(inputs: ResolveInputs, repository: { owner: string; repo: string }): Promise<Found> {
-  const octokit = github.getOctokit(inputs.token);
+  const octokit = octokitFor(inputs.token);
   const { candidates, records } = await listGitHubCandidates({
     octokit,
     ...repository,

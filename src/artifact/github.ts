@@ -18,9 +18,40 @@ export function normalizeDigest(digest: string | undefined): string | undefined 
   return /^[0-9a-f]{64}$/.test(hex) ? hex : undefined;
 }
 
+/** Attempts of one store call when the connection fails: the client retries a 429 or a 5xx itself, not a reset. */
+const NETWORK_ATTEMPTS = 4;
+const NETWORK_FAILURE =
+  /ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|socket hang up|other side closed|fetch failed|\baborted\b|terminated/i;
+
+/** A failed connection (the client's NetworkError, or a reset while a body streams), not an answer. */
+export function isNetworkFailure(err: unknown): boolean {
+  const e = err as { name?: string; code?: string; message?: string; cause?: unknown } | undefined;
+  if (!e || typeof e !== 'object') return false;
+  if (e.name === 'NetworkError' || NETWORK_FAILURE.test(`${e.code ?? ''} ${e.message ?? ''}`)) return true;
+  return e.cause !== undefined && e.cause !== err && isNetworkFailure(e.cause);
+}
+
 export class GitHubArtifactStore implements ArtifactStore {
-  /** The client reads its endpoints and token from the environment (ACTIONS_RESULTS_URL, ACTIONS_RUNTIME_TOKEN). */
-  constructor(private readonly client: ArtifactClient = new DefaultArtifactClient()) {}
+  /**
+   * The client reads its endpoints and token from the environment (ACTIONS_RESULTS_URL, ACTIONS_RUNTIME_TOKEN).
+   * `sleep` spaces the retries after a failed connection (1 s, 2 s, 4 s); tests pass an instant one.
+   */
+  constructor(
+    private readonly client: ArtifactClient = new DefaultArtifactClient(),
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  ) {}
+
+  /** Runs a call again when its connection failed; every call here can be repeated (reads, or a named upload). */
+  private async resilient<T>(call: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call();
+      } catch (err) {
+        if (attempt >= NETWORK_ATTEMPTS || !isNetworkFailure(err)) throw err;
+        await this.sleep(1000 * 2 ** (attempt - 1));
+      }
+    }
+  }
 
   async upload(
     name: string,
@@ -29,17 +60,19 @@ export class GitHubArtifactStore implements ArtifactStore {
     options: { retentionDays?: number } = {},
   ): Promise<StoredArtifact> {
     // The layer zip is compressed already; deflating it again would cost time for nothing.
-    const response = await this.client.uploadArtifact(name, files, rootDirectory, {
-      retentionDays: options.retentionDays,
-      compressionLevel: 0,
-    });
+    const response = await this.resilient(() =>
+      this.client.uploadArtifact(name, files, rootDirectory, {
+        retentionDays: options.retentionDays,
+        compressionLevel: 0,
+      }),
+    );
     if (response.id === undefined) throw new Error(`The artifact service returned no id for '${name}'.`);
     return { id: response.id, name, size: response.size ?? 0, digest: normalizeDigest(response.digest) };
   }
 
   async find(name: string, options: FindOptions = {}): Promise<StoredArtifact | undefined> {
     try {
-      const { artifact } = await this.client.getArtifact(name, findBy(options));
+      const { artifact } = await this.resilient(() => this.client.getArtifact(name, findBy(options)));
       return { id: artifact.id, name: artifact.name, size: artifact.size, digest: normalizeDigest(artifact.digest) };
     } catch (err) {
       if (err instanceof ArtifactNotFoundError) return undefined;
@@ -49,17 +82,19 @@ export class GitHubArtifactStore implements ArtifactStore {
 
   /** `latest: true`: a name uploaded again in a rerun is listed once, as its newest upload. */
   async list(options: FindOptions = {}): Promise<StoredArtifact[]> {
-    const { artifacts } = await this.client.listArtifacts({ latest: true, ...findBy(options) });
+    const { artifacts } = await this.resilient(() => this.client.listArtifacts({ latest: true, ...findBy(options) }));
     return artifacts.map((a) => ({ id: a.id, name: a.name, size: a.size, digest: normalizeDigest(a.digest) }));
   }
 
   async download(artifact: StoredArtifact, directory: string, options: FindOptions = {}): Promise<string> {
     const digest = normalizeDigest(artifact.digest);
-    const response = await this.client.downloadArtifact(artifact.id, {
-      path: directory,
-      ...(digest ? { expectedHash: `sha256:${digest}` } : {}),
-      ...findBy(options),
-    });
+    const response = await this.resilient(() =>
+      this.client.downloadArtifact(artifact.id, {
+        path: directory,
+        ...(digest ? { expectedHash: `sha256:${digest}` } : {}),
+        ...findBy(options),
+      }),
+    );
     // The client reports a mismatch instead of throwing; a corrupt or replaced artifact must stop the job.
     if (response.digestMismatch) {
       throw new ConfigurationError(
@@ -70,7 +105,7 @@ export class GitHubArtifactStore implements ArtifactStore {
   }
 
   async delete(name: string): Promise<void> {
-    await this.client.deleteArtifact(name);
+    await this.resilient(() => this.client.deleteArtifact(name));
   }
 }
 

@@ -22,6 +22,8 @@ export interface CredentialDeps {
   /** Called with every credential set obtained, so the caller can mask the secrets in the log. */
   onCredentials?: (credentials: AwsCredentialIdentity) => void;
   now?: () => number;
+  /** Waits between attempts of the OIDC token fetch; tests pass an instant one. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** Refresh this long before expiry, so that no request is signed with credentials about to lapse. */
@@ -40,8 +42,9 @@ function baseProvider(settings: CredentialSettings, deps: CredentialDeps): AwsCr
   if (!roleToAssume) return fromNodeProviderChain();
   const getIdToken = deps.getIdToken;
   if (getIdToken) {
+    const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
     return async () => {
-      const webIdentityToken = await getIdToken(audience).catch((err: unknown) => {
+      const webIdentityToken = await idTokenWithRetries(() => getIdToken(audience), sleep).catch((err: unknown) => {
         throw new OidcTokenError(oneLine(err));
       });
       return fromWebToken({ roleArn: roleToAssume, roleSessionName, webIdentityToken, clientConfig })();
@@ -53,6 +56,29 @@ function baseProvider(settings: CredentialSettings, deps: CredentialDeps): AwsCr
     clientConfig,
   });
   return () => assume();
+}
+
+/** Attempts of the OIDC token fetch: @actions/core retries only 502-504 itself, not a 500, a 429 or a reset. */
+const ID_TOKEN_ATTEMPTS = 4;
+
+/**
+ * A 429, a 5xx or a failed connection (core reports `Error Code : undefined`) may work a moment later; a 401 or 403,
+ * or a job without the variables, will not.
+ */
+function transientIdTokenError(err: unknown): boolean {
+  const code = /Error Code\s*:\s*(\w+)/.exec(errorMessage(err))?.[1];
+  return code !== undefined && (code === 'undefined' || code === '429' || code.startsWith('5'));
+}
+
+async function idTokenWithRetries(fetchToken: () => Promise<string>, sleep: (ms: number) => Promise<void>) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetchToken();
+    } catch (err) {
+      if (attempt >= ID_TOKEN_ATTEMPTS || !transientIdTokenError(err)) throw err;
+      await sleep(1000 * 2 ** (attempt - 1));
+    }
+  }
 }
 
 /** A provider that asks once, shares the answer, and asks again only near expiry or after a failure. */

@@ -114,21 +114,49 @@ async function replaceAsset(
     per_page: 100,
   });
   const old = assets.filter((a) => a.name === name);
-  for (const asset of old) {
-    await octokit.rest.repos.deleteReleaseAsset({ owner, repo, asset_id: asset.id });
-  }
+  for (const asset of old) await deleteAsset(octokit, owner, repo, asset.id);
   // upload_url is an RFC 6570 template ("…/assets{?name,label}") on the uploads host of github.com or of a GHES
   // instance; octokit.rest.repos.uploadReleaseAsset would send to uploads.github.com whatever the server.
   const data = Buffer.from(content, 'utf8');
-  const uploaded = await octokit.request({
-    method: 'POST',
-    url: release.upload_url,
-    name,
-    data,
-    headers: { 'content-type': 'application/json', 'content-length': data.length },
-  });
+  const upload = () =>
+    octokit.request({
+      method: 'POST',
+      url: release.upload_url,
+      name,
+      data,
+      headers: { 'content-type': 'application/json', 'content-length': data.length },
+    });
+  let uploaded: { data: unknown };
+  try {
+    uploaded = await upload();
+  } catch (err) {
+    // The upload may have gone through with its answer lost (the retry then meets 422 already_exists): re-check.
+    const found = (await octokit.paginate(octokit.rest.repos.listReleaseAssets, {
+      owner,
+      repo,
+      release_id: release.id,
+      per_page: 100,
+    })) as { id: number; name: string; state?: string; size?: number; browser_download_url: string }[];
+    const same = found.find((a) => a.name === name);
+    if (same?.state === 'uploaded' && same.size === data.length) {
+      return { id: same.id, url: same.browser_download_url, replaced: old.length };
+    }
+    if (!same) throw err;
+    // A broken upload ("starter") holds the name: it goes, and the upload is sent once more.
+    await deleteAsset(octokit, owner, repo, same.id);
+    uploaded = await upload();
+  }
   const asset = uploaded.data as { id: number; browser_download_url: string };
   return { id: asset.id, url: asset.browser_download_url, replaced: old.length };
+}
+
+/** Deletes an asset; one already gone (a retried delete whose first answer was lost) is a 404, and fine. */
+async function deleteAsset(octokit: Octokit, owner: string, repo: string, id: number): Promise<void> {
+  try {
+    await octokit.rest.repos.deleteReleaseAsset({ owner, repo, asset_id: id });
+  } catch (err) {
+    if (status(err) !== 404) throw err;
+  }
 }
 
 /** Where GitHub serves the asset once the release is published (drafts get their tag's address when published). */
