@@ -232,3 +232,49 @@ describe('report', () => {
     );
   });
 });
+
+describe('a region never goes missing silently', () => {
+  test("report's regions: a region no leg record names is failed, and the step says which", async () => {
+    const result = await report(
+      {
+        name: 'otel',
+        release: 'false',
+        'fail-on': 'any',
+        regions: 'us-east-1 eu-west-1 ap-south-1 ap-southeast-2 sa-east-1',
+      },
+      reportEnv(RUN),
+    );
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.outputs['failed-regions'])).toEqual(['eu-south-2', 'sa-east-1']);
+    expect(result.errors).toEqual([
+      "Layer 'otel' 1.2.0 failed in 2 of 6 regions: eu-south-2, sa-east-1 (fail-on: any).",
+    ]);
+    expect(result.summary).toContain('| sa-east-1 | — | ❌ failed: no result record: the publish leg for this region');
+    expect(Object.keys(JSON.parse(result.outputs.arns))).toHaveLength(4);
+  });
+
+  test("report's regions refuses all-enabled (report asks AWS nothing)", async () => {
+    const result = await report({ name: 'otel', release: 'false', regions: 'all-enabled' }, reportEnv(RUN));
+    expect(result.code).toBe(1);
+    expect(result.errors[0]).toMatch(/^Input 'regions' of report cannot be 'all-enabled'/);
+  });
+
+  test('a publish leg whose record cannot be stored fails, after its outputs are set', async () => {
+    const ws = await mkdtemp(path.join(tmpdir(), 'llr-leg-fail-'));
+    const { makeZip } = await import('../__fixtures__/emulator-support.js');
+    await writeFile(path.join(ws, 'layer.zip'), makeZip({ 'python/leg.py': 'x = 1\n' }));
+    // Every artifact-service connection is reset: the store's retries run out.
+    emu.server.faultPlan.reset({ rate: 1, kinds: ['reset'], services: ['artifacts'], seed: 'leg' });
+    const run = await runAction(
+      'publish',
+      { name: 'legfail', zip: 'layer.zip', version: '1.0.0', regions: 'us-east-1' },
+      { ...reportEnv(RUN + 1), ACTIONS_RUNTIME_TOKEN: mintRuntimeToken({ runId: RUN + 1, jobId: 21 }) },
+      { cwd: ws },
+    ).finally(() => emu.server.faultPlan.reset({ rate: 0 }));
+    expect(run.code).toBe(1);
+    expect(run.errors.join('\n')).toMatch(
+      /The result record was not uploaded as a matrix leg artifact .*re-run this job/,
+    );
+    expect(JSON.parse(run.outputs.arns)).toEqual({ 'us-east-1': expect.stringMatching(/:layer:legfail:1$/) });
+  }, 120_000);
+});

@@ -2,9 +2,10 @@
  * The end of a publish, after outputs and summary are set: the matrix leg record for `report`, and the release
  * section and `<name>.arns.json` asset.
  *
- * Exit rules (docs/publish.md "The release"): a leg record that cannot be uploaded is a warning (GHES has no
- * artifact service v4, and a one-job publish needs no leg); a release that cannot be written fails the step, since
- * the ARN table is what the layer's users read, but the outputs and the summary are already set by then.
+ * Exit rules (docs/publish.md "The release"): where there is an artifact service, a leg record that cannot be
+ * uploaded fails the step (else `report` would drop its regions; GHES, with no artifact service v4, gets a line); a
+ * release that cannot be written fails the step, since the ARN table is what the layer's users read. The outputs and
+ * the summary are set before either.
  */
 import * as core from '@actions/core';
 import { mkdtemp } from 'node:fs/promises';
@@ -61,18 +62,22 @@ export async function checkRelease(plan: ReleasePlan, token: string): Promise<Re
   }
 }
 
-/** Uploads this run's record as a matrix leg; a failure is a warning (report then lacks these regions). */
+/**
+ * Uploads this run's record as a matrix leg (the store retries failed connections, the client 429s and 5xx).
+ * Returns why it could not, which fails the step: a leg whose record is missing would drop its regions from
+ * `report` (which also reports a region of its `regions` input with no record as failed).
+ */
 export async function uploadLeg(
   run: PublishRun,
   store: ArtifactStore | undefined,
   env: NodeJS.ProcessEnv,
-): Promise<void> {
-  if (run.plan.dryRun) return;
+): Promise<string | undefined> {
+  if (run.plan.dryRun) return undefined;
   if (!store) {
-    // A line, not a warning: a one-job publish needs no leg record, and the user cannot add an artifact service.
+    // A line, not a failure: a one-job publish needs no leg record, and the user cannot add an artifact service.
     const why = artifactServiceProblem(env) ?? 'no artifact store';
     core.info(`The result record is not uploaded for 'report' (${why}); a 'report' step would not see these regions.`);
-    return;
+    return undefined;
   }
   try {
     const directory = await mkdtemp(path.join(env.RUNNER_TEMP || os.tmpdir(), 'llr-leg-'));
@@ -81,10 +86,9 @@ export async function uploadLeg(
       uploadLegRecord(store, run.record, { env, directory, ...(identity ? { identity } : {}) }),
     );
     core.info(`Result record uploaded as artifact ${artifact.name} (for 'report' after a matrix).`);
+    return undefined;
   } catch (err) {
-    core.warning(
-      `The result record was not uploaded as a matrix leg artifact (${errorMessage(err)}); a 'report' step after this job will not see these regions.`,
-    );
+    return `The result record was not uploaded as a matrix leg artifact (${errorMessage(err).replace(/\s+/g, ' ')}); a 'report' step after this job would not see these regions: re-run this job.`;
   }
 }
 

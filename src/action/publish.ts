@@ -244,10 +244,11 @@ export async function runPublish(env: NodeJS.ProcessEnv = process.env): Promise<
   const store = artifactStoreAvailable(env) ? artifactStoreFromEnv(env) : undefined;
   const run = await publishStep(env, store, settings);
   await reportPublish(run, env);
-  await uploadLeg(run, store, env);
+  const legProblem = await uploadLeg(run, store, env);
   const problems = [
     failureMessage(run.record, run.settings.failOn),
     followUpFailure(run.followUp, run.record, run.settings.failOn),
+    legProblem,
     await writeRelease(run, release, settings.githubToken ?? ''),
   ].filter((p): p is string => Boolean(p));
   if (problems.length) throw new ConfigurationError(problems.join(' '));

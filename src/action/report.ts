@@ -4,6 +4,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { artifactServiceProblem, artifactStoreFromEnv } from '../artifact/index.js';
+import { lambdaRegions } from '../aws/partitions.js';
+import { parseRegionSelection } from '../aws/regions.js';
 import { ConfigurationError } from '../errors.js';
 import { describeReleaseError, updateRelease } from '../release/github.js';
 import { FAIL_ON, failureMessage, recordOutputs, type FailOn } from '../release/outputs.js';
@@ -19,6 +21,21 @@ export interface ReportInputs {
   release: ReleaseTarget;
   failOn: FailOn;
   token: string;
+  /** The regions the matrix covers; empty when not given. */
+  regions: string[];
+}
+
+/** `regions`: names checked as publish checks them, or `all`; `all-enabled` would need AWS, which report never asks. */
+function matrixRegions(value: string, env: NodeJS.ProcessEnv): string[] {
+  if (!value.trim()) return [];
+  const selection = parseRegionSelection(value, '', env.AWS_REGION || env.AWS_DEFAULT_REGION);
+  if (selection.expand === 'all-enabled') {
+    throw new ConfigurationError(
+      "Input 'regions' of report cannot be 'all-enabled' (report asks AWS nothing); name the regions the matrix covers, or 'all'.",
+    );
+  }
+  const all = selection.expand === 'all' ? lambdaRegions(selection.partition) : [];
+  return [...new Set([...selection.named, ...all])];
 }
 
 export function getReportInputs(env: NodeJS.ProcessEnv = process.env): ReportInputs {
@@ -27,6 +44,7 @@ export function getReportInputs(env: NodeJS.ProcessEnv = process.env): ReportInp
     release: releaseTarget(getString('release'), env),
     failOn: getChoice('fail-on', FAIL_ON, 'any'),
     token: getString('github-token'),
+    regions: matrixRegions(getString('regions'), env),
   };
   if (inputs.release.kind !== 'none' && !inputs.token) {
     throw new ConfigurationError("Input 'github-token' is empty; the release cannot be updated without it.");
@@ -77,7 +95,7 @@ export async function runReport(): Promise<void> {
   }
   const directory = await mkdtemp(path.join(process.env.RUNNER_TEMP || tmpdir(), 'llr-report-'));
   const merged = await core.group(`Collect the result records of '${inputs.name}'`, async () => {
-    const result = await mergeLegs(artifactStoreFromEnv(), inputs.name, directory);
+    const result = await mergeLegs(artifactStoreFromEnv(), inputs.name, directory, inputs.regions);
     core.info(`Merged ${result.legs.length} leg record(s): ${result.legs.join(', ')}`);
     return result;
   });

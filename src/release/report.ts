@@ -21,7 +21,17 @@ export interface MergedReport {
  * Collects, merges and validates: a wrong ARN in any leg stops here, before an output, a summary or a release
  * shows it.
  */
-export async function mergeLegs(store: ArtifactStore, name: string, directory: string): Promise<MergedReport> {
+/** The row of a region the matrix covers and no leg record names. */
+export const NO_RECORD =
+  "no result record: the publish leg for this region did not upload one (see that leg's log; re-run it, then report)";
+
+export async function mergeLegs(
+  store: ArtifactStore,
+  name: string,
+  directory: string,
+  /** The regions the matrix covers (`regions` input): one that no record names is failed. */
+  expected: string[] = [],
+): Promise<MergedReport> {
   const { records, labels } = await collectLegRecords(store, name, path.join(directory, 'legs'));
   if (records.length === 0) {
     throw new ConfigurationError(
@@ -30,6 +40,7 @@ export async function mergeLegs(store: ArtifactStore, name: string, directory: s
     );
   }
   const record = mergeRecords(records, labels);
+  for (const region of expected) record.regions[region] ??= { status: 'failed', error: NO_RECORD };
   validateArns(record);
   await mkdir(directory, { recursive: true });
   const resultPath = path.join(directory, assetName(name));
