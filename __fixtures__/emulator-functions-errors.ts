@@ -26,15 +26,16 @@ export interface CaseContext {
   op: (name: string) => Operation;
 }
 
-const ACCOUNT = '123456789012';
-const REGION = 'eu-west-3';
+export const ACCOUNT = '123456789012';
+export const REGION = 'eu-west-3';
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/model`;
-const ZIP = makeZip({ 'index.py': 'def handler(event, context):\n    return event\n' }).toString('base64');
+export const ZIP = makeZip({ 'index.py': 'def handler(event, context):\n    return event\n' }).toString('base64');
 const fnArn = (name: string, qualifier?: string) =>
   `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}${qualifier ? `:${qualifier}` : ''}`;
 const layerArn = (name: string, version: number, region = REGION, account = ACCOUNT) =>
   `arn:aws:lambda:${region}:${account}:layer:${name}:${version}`;
-const create = (name: string, extra: Input = {}): Input => ({
+/** A valid CreateFunction input for a function of the 46-byte Python handler. */
+export const create = (name: string, extra: Input = {}): Input => ({
   FunctionName: name,
   Runtime: 'python3.13',
   Role: ROLE,

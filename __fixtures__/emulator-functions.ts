@@ -5,8 +5,10 @@ import {
   PublishLayerVersionCommand,
   type FunctionConfiguration,
 } from '@aws-sdk/client-lambda';
+import { afterAll, beforeAll } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { control, makeZip } from './emulator-support.js';
+import { startEmulator, type RunningEmulator } from '../emulators/index.js';
+import { control, makeZip, useEnv } from './emulator-support.js';
 
 export const ACCOUNT = '123456789012';
 /** The code of every function these suites create: 46 bytes unzipped. */
@@ -41,4 +43,29 @@ export async function settled(region: string, name: string): Promise<FunctionCon
     await sleep(20);
   }
   throw new Error(`${name} did not settle`);
+}
+
+/**
+ * Starts an emulator for the file's tests (a create or update takes `updateMs`), with the standard variables pointing
+ * the SDK at it, and stops it after them.
+ */
+export function useFunctionEmulator(updateMs: number): {
+  emulator: () => RunningEmulator;
+  seed: (region: string, functions: Record<string, unknown>[]) => Promise<void>;
+} {
+  let running: RunningEmulator | undefined;
+  let restoreEnv = () => {};
+  beforeAll(async () => {
+    running = await startEmulator({ aws: { functionUpdateMs: updateMs } });
+    restoreEnv = useEnv(running.env);
+  });
+  afterAll(async () => {
+    restoreEnv();
+    await running?.stop();
+  });
+  const emulator = () => {
+    if (!running) throw new Error('the emulator is not running (its beforeAll failed)');
+    return running;
+  };
+  return { emulator, seed: (region, functions) => seed(emulator().url, region, functions) };
 }

@@ -14,25 +14,12 @@ import {
   UpdateFunctionConfigurationCommand,
   paginateListFunctions,
 } from '@aws-sdk/client-lambda';
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { startEmulator, type RunningEmulator } from '../emulators/index.js';
-import { control, useEnv } from '../__fixtures__/emulator-support.js';
-import { ACCOUNT, errorName, lambda, seed as seedAt, settled } from '../__fixtures__/emulator-functions.js';
+import { describe, expect, test } from '@jest/globals';
+import { control } from '../__fixtures__/emulator-support.js';
+import { ACCOUNT, errorName, lambda, useFunctionEmulator, settled } from '../__fixtures__/emulator-functions.js';
 
 const UPDATE_MS = 60;
-let emulator: RunningEmulator;
-let restoreEnv: () => void;
-
-beforeAll(async () => {
-  emulator = await startEmulator({ aws: { functionUpdateMs: UPDATE_MS } });
-  restoreEnv = useEnv(emulator.env);
-});
-afterAll(async () => {
-  restoreEnv();
-  await emulator.stop();
-});
-
-const seed = (region: string, functions: Record<string, unknown>[]) => seedAt(emulator.url, region, functions);
+const { emulator, seed } = useFunctionEmulator(UPDATE_MS);
 
 describe('finding functions', () => {
   test('ListFunctions pages by name, at most 50 a page whatever MaxItems says, with opaque markers', async () => {
@@ -111,7 +98,7 @@ describe('versions and aliases', () => {
     );
     // The store's clock stands still until the test moves it, so the update is surely still running.
     let clock = Date.now();
-    emulator.aws.functions.now = () => clock;
+    emulator().aws.functions.now = () => clock;
     try {
       await client.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'aliased', Description: 'next' }));
       expect(await errorName(client.send(new PublishVersionCommand({ FunctionName: 'aliased' })))).toBe(
@@ -119,7 +106,7 @@ describe('versions and aliases', () => {
       );
       clock += UPDATE_MS;
     } finally {
-      emulator.aws.functions.now = Date.now;
+      emulator().aws.functions.now = Date.now;
     }
     const latest = await settled(region, 'aliased');
     const v2 = await client.send(
@@ -159,7 +146,7 @@ describe('versions and aliases', () => {
 
 describe('control routes', () => {
   test('seeding applies CreateFunction’s checks and answers its error; state shows functions; config sets the update time', async () => {
-    const refused = await fetch(`${emulator.url}/__emulator/aws/lambda/functions`, {
+    const refused = await fetch(`${emulator().url}/__emulator/aws/lambda/functions`, {
       method: 'POST',
       body: JSON.stringify({
         region: 'me-south-1',
@@ -171,15 +158,15 @@ describe('control routes', () => {
       'InvalidParameterValueException',
     ]);
     await seed('me-south-1', [{ name: 'shown', tags: { a: 'b' } }]);
-    const state = (await control(emulator.url, 'GET', 'aws/state?region=me-south-1')) as {
+    const state = (await control(emulator().url, 'GET', 'aws/state?region=me-south-1')) as {
       functions: Record<string, Record<string, Record<string, { state: string; tags: unknown }>>>;
     };
     expect(state.functions[ACCOUNT]['me-south-1'].shown).toMatchObject({ state: 'Active', tags: { a: 'b' } });
-    expect(await control(emulator.url, 'POST', 'aws/config', { functionUpdateMs: 5 })).toMatchObject({
+    expect(await control(emulator().url, 'POST', 'aws/config', { functionUpdateMs: 5 })).toMatchObject({
       functionUpdateMs: 5,
     });
-    await control(emulator.url, 'POST', 'aws/config', { functionUpdateMs: UPDATE_MS });
-    const missing = await fetch(`${emulator.url}/__emulator/aws/lambda/function-failure`, {
+    await control(emulator().url, 'POST', 'aws/config', { functionUpdateMs: UPDATE_MS });
+    const missing = await fetch(`${emulator().url}/__emulator/aws/lambda/function-failure`, {
       method: 'POST',
       body: JSON.stringify({ functionName: 'none', region: 'me-south-1', reasonCode: 'InternalError', reason: 'x' }),
     });

@@ -12,32 +12,33 @@ import {
   errorProblems,
   inputShapes,
   modelCaller,
-  shapeProblems,
-  violations,
   type Input,
   type ModelAnswer,
 } from '../__fixtures__/emulator-model.js';
 import { botocoreModel, newerVersion } from '../__fixtures__/emulator-python.js';
-import { makeZip, rawAws } from '../__fixtures__/emulator-support.js';
+import { rawAws } from '../__fixtures__/emulator-support.js';
+import {
+  describeFaultChecks,
+  describeOperationChecks,
+  tableDifferences,
+  type OperationChecks,
+} from '../__fixtures__/emulator-model-checks.js';
 import { ABSENT, MODELLED } from '../__fixtures__/emulator-functions-model.js';
-import { FUNCTION_ERRORS, type CaseContext, type ErrorCase } from '../__fixtures__/emulator-functions-errors.js';
+import {
+  ACCOUNT,
+  FUNCTION_ERRORS,
+  REGION,
+  ZIP,
+  create,
+  type CaseContext,
+  type ErrorCase,
+} from '../__fixtures__/emulator-functions-errors.js';
 
 const model = botocoreModel('lambda');
-const REGION = 'eu-west-3';
-const ACCOUNT = '123456789012';
-const ZIP = makeZip({ 'index.py': 'def handler(event, context):\n    return event\n' }).toString('base64');
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/model`;
 const FN = 'model-fn';
 const ARN = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${FN}`;
 const LAYER = `arn:aws:lambda:${REGION}:${ACCOUNT}:layer:model-fn-layer:1`;
-const create = (name: string, extra: Input = {}): Input => ({
-  FunctionName: name,
-  Runtime: 'python3.13',
-  Role: ROLE,
-  Handler: 'index.handler',
-  Code: { ZipFile: ZIP },
-  ...extra,
-});
 
 /** A valid input with every member each operation takes that the emulator models (RevisionId aside). */
 const FULL: Record<string, Input> = {
@@ -122,63 +123,27 @@ if (!model) {
     for (const name of served) expect([name, op(name)?.http.method]).toEqual([name, expect.any(String)]);
   });
 
-  describe.each(Object.keys(FULL))('%s', (name) => {
-    test('answers at the model’s route with its success code, in its output shape', async () => {
-      const answer = await call(op(name), FULL[name]);
-      expect([answer.status, answer.json?.message]).toEqual([
-        STATUS[name] ?? op(name).http.responseCode ?? 200,
-        undefined,
-      ]);
-      const output = op(name).output?.shape;
-      if (output && answer.status !== 204) {
-        const check = { full: true, absent: ABSENT[name] ?? [] };
-        expect(shapeProblems(model!, output, answer.json, '', check)).toEqual([]);
-      } else expect(answer.json).toBeUndefined();
-    });
-
-    const cases = violations(model!, op(name), FULL[name], modelled(name));
-    if (cases.length) {
-      test.each(cases.map((c) => [c.name, c] as const))('refuses %s', async (caseName, violation) => {
-        const answer = await call(op(name), violation.input);
-        const [status, code] = AWS_OWN[`${name} ${caseName}`] ?? [400, 'ValidationException'];
-        expect([answer.status, answer.headers.get('x-amzn-errortype')]).toEqual([status, code]);
-        expect(String(answer.json?.message)).toContain(
-          `at '${violation.field}' failed to satisfy constraint: Member must ${violation.rule}`,
-        );
-      });
-    }
-
-    test.each([
+  const checks: OperationChecks = {
+    model,
+    call,
+    full: FULL,
+    absent: (name) => ABSENT[name] ?? [],
+    modelled,
+    awsOwn: AWS_OWN,
+    status: STATUS,
+    regions: [
       ['ap-east-1', 403, 'UnrecognizedClientException'],
       ['eu-south-2', 403, 'AccessDeniedException'],
-    ])('in %s answers %d %s', async (region, status, code) => {
-      const answer = await call(op(name), FULL[name], region);
-      expect([answer.status, answer.headers.get('x-amzn-errortype')]).toEqual([status, code]);
-    });
-  });
+    ],
+  };
+  describeOperationChecks(checks);
 
   const TABLE_FROM = '1.43.11';
   const tableTest = newerVersion(TABLE_FROM, model.botocoreVersion) ? test.skip : test;
   tableTest(`the constraint table is the model’s (botocore ${model.botocoreVersion} >= ${TABLE_FROM})`, () => {
-    const ops = served.map(op);
-    const ours = { ...SHAPES, ...FUNCTION_SHAPES } as Record<string, Constraint>;
-    const shapes = new Map(ops.flatMap((o) => [...inputShapes(model!, [o], modelled(o.name))]));
-    for (const [name, shape] of shapes) {
-      const mine = ours[name] && { ...ours[name], enum: undefined, awsPattern: undefined };
-      expect([name, mine]).toEqual([
-        name,
-        {
-          type: shape.type,
-          ...(shape.min !== undefined ? { min: shape.min } : {}),
-          ...(shape.max !== undefined ? { max: shape.max } : {}),
-          ...(shape.pattern !== undefined ? { pattern: shape.pattern } : {}),
-          ...(shape.member ? { member: shape.member.shape } : {}),
-          enum: undefined,
-          awsPattern: undefined,
-        },
-      ]);
-    }
+    const shapes = new Map(served.map(op).flatMap((o) => [...inputShapes(model!, [o], modelled(o.name))]));
     expect(shapes.size).toBeGreaterThan(20);
+    expect(tableDifferences(shapes, { ...SHAPES, ...FUNCTION_SHAPES } as Record<string, Constraint>)).toEqual([]);
   });
 
   describe('errors', () => {
@@ -213,20 +178,7 @@ if (!model) {
       expect(taken.headers.get('x-amzn-errortype')).toBe('InvalidRequestContentException');
     });
 
-    test.each([
-      ['429', 429, 'TooManyRequestsException'],
-      ['500', 500, 'ServiceException'],
-    ] as const)('every operation answers fault %s as %d %s', async (kind, status, code) => {
-      emulator.server.faultPlan.reset({ rate: 1, kinds: [kind], services: ['lambda'] });
-      try {
-        for (const name of served) {
-          const answer = await call(op(name), FULL[name]);
-          expect([name, answer.status, answer.headers.get('x-amzn-errortype')]).toEqual([name, status, code]);
-        }
-      } finally {
-        emulator.server.faultPlan.reset({ rate: 0 });
-      }
-    });
+    describeFaultChecks(checks, () => emulator);
 
     test('every error answered in this file is one the operation models (or a generic one), in its shape', () => {
       expect(errors.length).toBeGreaterThan(150);

@@ -17,34 +17,21 @@ import {
   waitUntilFunctionUpdatedV2,
 } from '@aws-sdk/client-lambda';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { startEmulator, type RunningEmulator } from '../emulators/index.js';
-import { control, useEnv } from '../__fixtures__/emulator-support.js';
+import { describe, expect, test } from '@jest/globals';
+import { control } from '../__fixtures__/emulator-support.js';
 import {
   ACCOUNT,
   FUNCTION_ZIP,
   errorName,
   lambda,
   publishLayer,
-  seed as seedAt,
+  useFunctionEmulator,
   settled,
 } from '../__fixtures__/emulator-functions.js';
 
 const UPDATE_MS = 60;
 const ZIP = FUNCTION_ZIP;
-let emulator: RunningEmulator;
-let restoreEnv: () => void;
-
-beforeAll(async () => {
-  emulator = await startEmulator({ aws: { functionUpdateMs: UPDATE_MS } });
-  restoreEnv = useEnv(emulator.env);
-});
-afterAll(async () => {
-  restoreEnv();
-  await emulator.stop();
-});
-
-const seed = (region: string, functions: Record<string, unknown>[]) => seedAt(emulator.url, region, functions);
+const { emulator, seed } = useFunctionEmulator(UPDATE_MS);
 
 const layer = publishLayer;
 
@@ -53,7 +40,7 @@ describe('the update lifecycle', () => {
     const region = 'eu-west-1';
     // The store's clock moves only when the test says so: no step depends on how fast this machine is.
     let clock = Date.now();
-    emulator.aws.functions.now = () => clock;
+    emulator().aws.functions.now = () => clock;
     try {
       const created = await lambda(region).send(
         new CreateFunctionCommand({
@@ -110,7 +97,7 @@ describe('the update lifecycle', () => {
       const publish = new PublishVersionCommand({ FunctionName: 'life', RevisionId: updated.RevisionId });
       expect(await errorName(lambda(region).send(publish))).toBe('PreconditionFailedException');
     } finally {
-      emulator.aws.functions.now = Date.now;
+      emulator().aws.functions.now = Date.now;
     }
   });
 
@@ -126,7 +113,7 @@ describe('the update lifecycle', () => {
 
   test('an update armed to fail ends Failed with the reason, and the next update clears it', async () => {
     await seed('eu-west-2', [{ name: 'doomed' }]);
-    await control(emulator.url, 'POST', 'aws/lambda/function-failure', {
+    await control(emulator().url, 'POST', 'aws/lambda/function-failure', {
       functionName: 'doomed',
       region: 'eu-west-2',
       reasonCode: 'InsufficientRolePermissions',
@@ -175,11 +162,34 @@ describe('RevisionId when two writers race or an answer is lost', () => {
     expect(outcomes.filter((o) => o !== 'resolved').every((o) => o === 'PreconditionFailedException')).toBe(true);
   });
 
+  test('CreateFunction of one name, sent five times at once: one is created, the others are 409', async () => {
+    const create = () =>
+      errorName(
+        lambda('us-east-2').send(
+          new CreateFunctionCommand({
+            FunctionName: 'twice',
+            Role: `arn:aws:iam::${ACCOUNT}:role/r`,
+            Runtime: 'python3.13',
+            Handler: 'index.handler',
+            Code: { ZipFile: ZIP },
+          }),
+        ),
+      );
+    const outcomes = await Promise.all([create(), create(), create(), create(), create()]);
+    expect(outcomes.sort()).toEqual([
+      'ResourceConflictException',
+      'ResourceConflictException',
+      'ResourceConflictException',
+      'ResourceConflictException',
+      'resolved',
+    ]);
+  });
+
   test('an update whose answer is lost is applied: resending it with the old RevisionId is a 412', async () => {
     const arn = await layer('us-west-1', 'lost');
     await seed('us-west-1', [{ name: 'dropped' }]);
     const before = (await lambda('us-west-1').send(new GetFunctionCommand({ FunctionName: 'dropped' }))).Configuration!;
-    emulator.server.faultPlan.reset({ rate: 1, kinds: ['drop-after-commit'], services: ['lambda'] });
+    emulator().server.faultPlan.reset({ rate: 1, kinds: ['drop-after-commit'], services: ['lambda'] });
     const update = new UpdateFunctionConfigurationCommand({
       FunctionName: 'dropped',
       Layers: [arn],
@@ -188,7 +198,7 @@ describe('RevisionId when two writers race or an answer is lost', () => {
     try {
       expect(await errorName(lambda('us-west-1').send(update))).not.toBe('resolved');
     } finally {
-      emulator.server.faultPlan.reset({ rate: 0 });
+      emulator().server.faultPlan.reset({ rate: 0 });
     }
     expect(await errorName(lambda('us-west-1').send(update))).toBe('PreconditionFailedException');
     const after = await settled('us-west-1', 'dropped');
@@ -197,24 +207,24 @@ describe('RevisionId when two writers race or an answer is lost', () => {
 
   test('the function calls share the layer calls’ rate limit (429 TooManyRequestsException with Retry-After)', async () => {
     await seed('ca-west-1', [{ name: 'metered' }]);
-    await control(emulator.url, 'POST', 'aws/config', { rateLimit: 2 });
+    await control(emulator().url, 'POST', 'aws/config', { rateLimit: 2 });
     try {
       const get = () => errorName(lambda('ca-west-1').send(new GetFunctionCommand({ FunctionName: 'metered' })));
       const list = () => errorName(lambda('ca-west-1').send(new ListFunctionsCommand({})));
       expect([await get(), await list(), await get()]).toEqual(['resolved', 'resolved', 'TooManyRequestsException']);
     } finally {
-      await control(emulator.url, 'POST', 'aws/config', { rateLimit: 0 });
+      await control(emulator().url, 'POST', 'aws/config', { rateLimit: 0 });
     }
   });
 
   test('the SDK’s own retries get through 500s and throttles on these calls', async () => {
     await seed('ca-central-1', [{ name: 'retried' }]);
-    emulator.server.faultPlan.reset({ rate: 0.5, kinds: ['500', '429'], services: ['lambda'], seed: 'functions' });
+    emulator().server.faultPlan.reset({ rate: 0.5, kinds: ['500', '429'], services: ['lambda'], seed: 'functions' });
     try {
       const client = new LambdaClient({ region: 'ca-central-1', maxAttempts: 6 });
       for (let i = 0; i < 4; i++) await client.send(new GetFunctionCommand({ FunctionName: 'retried' }));
     } finally {
-      emulator.server.faultPlan.reset({ rate: 0 });
+      emulator().server.faultPlan.reset({ rate: 0 });
     }
   }, 60_000);
 });

@@ -1,7 +1,8 @@
 import type { LambdaCall } from './call.js';
 import { invalidParameter } from './errors.js';
 import { BLOCKED_RUNTIMES, FUNCTION_RUNTIMES, FUNCTION_SHAPES } from './function-shapes.js';
-import { RUNTIMES, bodyObject, unreadable, type Failures } from './validation.js';
+import { layerListFailure } from './function-layers.js';
+import { RUNTIMES, bodyObject, bodyString, bodyStringList, unreadable, type Failures } from './validation.js';
 
 /** Members of a JSON body beyond strings and string lists (see validation.ts for those). */
 export function bodyInteger(body: Record<string, unknown>, member: string): number | undefined {
@@ -72,4 +73,39 @@ export function listQuery(call: LambdaCall, failures: Failures): { maxItems?: nu
   failures.check('maxItems', maxItems, FUNCTION_SHAPES.MaxListItems);
   if (maxItems !== undefined && !Number.isInteger(maxItems)) throw invalidParameter(`Invalid MaxItems: ${rawMax}`);
   return { maxItems, marker: query.get('Marker') ?? undefined };
+}
+
+/** The version-specific settings CreateFunction and UpdateFunctionConfiguration both take, as sent. */
+export interface SettingsInput {
+  role?: string;
+  handler?: string;
+  description?: string;
+  timeout?: number;
+  memorySize?: number;
+  runtime?: string;
+  layers?: string[];
+  environment?: Record<string, string>;
+}
+
+/** Reads those settings and adds the model's constraint failures on them (and AWS's on the Layers list). */
+export function settingsInput(body: Record<string, unknown>, failures: Failures): SettingsInput {
+  const input: SettingsInput = {
+    role: bodyString(body, 'Role'),
+    handler: bodyString(body, 'Handler'),
+    description: bodyString(body, 'Description'),
+    timeout: bodyInteger(body, 'Timeout'),
+    memorySize: bodyInteger(body, 'MemorySize'),
+    runtime: bodyString(body, 'Runtime'),
+    layers: bodyStringList(body, 'Layers'),
+    environment: bodyEnvironment(body),
+  };
+  failures
+    .check('role', input.role, FUNCTION_SHAPES.RoleArn)
+    .check('handler', input.handler, FUNCTION_SHAPES.Handler)
+    .check('description', input.description, 'Description')
+    .check('timeout', input.timeout, FUNCTION_SHAPES.Timeout)
+    .check('memorySize', input.memorySize, FUNCTION_SHAPES.MemorySize);
+  const layerFailure = layerListFailure(input.layers);
+  if (layerFailure) failures.list.push(layerFailure);
+  return input;
 }

@@ -1,14 +1,13 @@
 import { json, type EmuResponse } from '../../http.js';
 import { readJson, type LambdaCall } from './call.js';
 import { lambdaHeaders } from './errors.js';
-import { bodyEnvironment, bodyInteger, checkRuntime, refuseUnmodelled } from './function-input.js';
-import { attachLayers, checkCombinedSize, layerListFailure } from './function-layers.js';
+import { checkRuntime, refuseUnmodelled, settingsInput } from './function-input.js';
+import { attachLayers, checkCombinedSize } from './function-layers.js';
 import { checkNotBusy, checkRevision, viewOf } from './function-names.js';
 import { configuration } from './function-output.js';
-import { FUNCTION_SHAPES } from './function-shapes.js';
 import type { FunctionSettings } from './function-state.js';
 import { unqualifiedFunction } from './function-versions.js';
-import { Failures, bodyString, bodyStringList } from './validation.js';
+import { Failures, bodyString } from './validation.js';
 
 const UPDATE_MEMBERS = [
   'Role',
@@ -33,22 +32,11 @@ const UPDATE_MEMBERS = [
 export function updateFunctionConfiguration(call: LambdaCall): EmuResponse {
   const body = readJson(call);
   refuseUnmodelled(body, UPDATE_MEMBERS);
-  const role = bodyString(body, 'Role');
-  const handler = bodyString(body, 'Handler');
-  const description = bodyString(body, 'Description');
-  const timeout = bodyInteger(body, 'Timeout');
-  const memorySize = bodyInteger(body, 'MemorySize');
-  const runtime = bodyString(body, 'Runtime');
-  const layers = bodyStringList(body, 'Layers');
-  const environment = bodyEnvironment(body);
-  const failures = new Failures()
-    .check('role', role, FUNCTION_SHAPES.RoleArn)
-    .check('handler', handler, FUNCTION_SHAPES.Handler)
-    .check('description', description, 'Description')
-    .check('timeout', timeout, FUNCTION_SHAPES.Timeout)
-    .check('memorySize', memorySize, FUNCTION_SHAPES.MemorySize);
-  const layerFailure = layerListFailure(layers);
-  if (layerFailure) failures.list.push(layerFailure);
+  const failures = new Failures();
+  const { role, handler, description, timeout, memorySize, runtime, layers, environment } = settingsInput(
+    body,
+    failures,
+  );
   const { fn, ref } = unqualifiedFunction(call, failures);
 
   checkRevision(bodyString(body, 'RevisionId'), fn.revisionId);

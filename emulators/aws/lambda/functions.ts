@@ -4,14 +4,13 @@ import { readJson, type LambdaCall } from './call.js';
 import { LambdaError, invalidParameter, lambdaHeaders, validationError } from './errors.js';
 import {
   bodyBoolean,
-  bodyEnvironment,
-  bodyInteger,
   bodyStringMap,
   checkRuntime,
   listQuery,
   refuseUnmodelled,
+  settingsInput,
 } from './function-input.js';
-import { attachLayers, checkCombinedSize, layerListFailure } from './function-layers.js';
+import { attachLayers, checkCombinedSize } from './function-layers.js';
 import {
   findFunction,
   functionNotFound,
@@ -96,24 +95,18 @@ export async function createFunction(call: LambdaCall): Promise<EmuResponse> {
   const body = readJson(call);
   refuseUnmodelled(body, CREATE_MEMBERS);
   const name = bodyString(body, 'FunctionName');
-  const runtime = bodyString(body, 'Runtime');
-  const role = bodyString(body, 'Role');
-  const handler = bodyString(body, 'Handler');
   const code = bodyObject(body, 'Code');
   const packageType = bodyString(body, 'PackageType');
-  const layers = bodyStringList(body, 'Layers');
   const architectures = bodyStringList(body, 'Architectures');
   const tags = bodyStringMap(body, 'Tags');
-  const failures = new Failures()
+  const failures = new Failures();
+  const settings = settingsInput(body, failures);
+  const { runtime, role, handler, layers } = settings;
+  failures
     .required('functionName', name)
     .check('functionName', name, FUNCTION_SHAPES.FunctionName)
     .required('role', role)
-    .check('role', role, FUNCTION_SHAPES.RoleArn)
-    .check('handler', handler, FUNCTION_SHAPES.Handler)
     .required('code', code)
-    .check('description', bodyString(body, 'Description'), 'Description')
-    .check('timeout', bodyInteger(body, 'Timeout'), FUNCTION_SHAPES.Timeout)
-    .check('memorySize', bodyInteger(body, 'MemorySize'), FUNCTION_SHAPES.MemorySize)
     .check('packageType', packageType, FUNCTION_SHAPES.PackageType)
     .check('architectures', architectures, FUNCTION_SHAPES.ArchitecturesList);
   if (code) {
@@ -122,8 +115,6 @@ export async function createFunction(call: LambdaCall): Promise<EmuResponse> {
       .check('code.s3Key', bodyString(code, 'S3Key'), 'S3Key')
       .check('code.s3ObjectVersion', bodyString(code, 'S3ObjectVersion'), 'S3ObjectVersion');
   }
-  const layerFailure = layerListFailure(layers);
-  if (layerFailure) failures.list.push(layerFailure);
   if (failures.list.length) throw validationError(failures.list);
 
   if (packageType === 'Image')
@@ -149,13 +140,13 @@ export async function createFunction(call: LambdaCall): Promise<EmuResponse> {
     region: ref.region,
     arn: functionArn(ref.region, ref.account, ref.name),
     latest: {
-      description: bodyString(body, 'Description') ?? '',
+      description: settings.description ?? '',
       role: role as string,
       handler,
       runtime,
-      timeout: bodyInteger(body, 'Timeout') ?? 3,
-      memorySize: bodyInteger(body, 'MemorySize') ?? 128,
-      environment: bodyEnvironment(body),
+      timeout: settings.timeout ?? 3,
+      memorySize: settings.memorySize ?? 128,
+      environment: settings.environment,
       layers: attached,
       architectures: architectures ?? ['x86_64'],
       codeSha256: sha.toString('base64'),
