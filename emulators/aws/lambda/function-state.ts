@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { partitionOf } from '../regions.js';
-import { lambdaDate, newRevisionId } from './state.js';
+import { newRevisionId } from './state.js';
 
 /** A layer version as a function references it: AWS keeps it even after the version is deleted. */
 export interface AttachedLayer {
@@ -153,10 +153,10 @@ export class FunctionStore {
   }
 
   /** Starts an update of $LATEST: InProgress now, Successful (or the armed failure) after `updateMs`. */
-  beginUpdate(fn: LambdaFunction, settings: FunctionSettings): void {
+  beginUpdate(fn: LambdaFunction, settings: FunctionSettings, lastModified: string): void {
     fn.latest = settings;
     fn.revisionId = newRevisionId();
-    fn.lastModified = lambdaDate(new Date(this.now()));
+    fn.lastModified = lastModified;
     fn.lastUpdate = { status: 'InProgress' };
     fn.settlesAt = this.now() + this.updateMs;
   }

@@ -7,6 +7,7 @@ import { checkNotBusy, checkRevision, viewOf } from './function-names.js';
 import { configuration } from './function-output.js';
 import type { FunctionSettings } from './function-state.js';
 import { unqualifiedFunction } from './function-versions.js';
+import { lambdaDate } from './state.js';
 import { Failures, bodyString } from './validation.js';
 
 const UPDATE_MEMBERS = [
@@ -56,6 +57,6 @@ export function updateFunctionConfiguration(call: LambdaCall): EmuResponse {
     ...(environment !== undefined ? { environment } : {}),
     layers: attached,
   };
-  call.ctx.functions.beginUpdate(fn, settings);
+  call.ctx.functions.beginUpdate(fn, settings, lambdaDate(call.ctx.now()));
   return json(200, configuration(fn, viewOf(fn, ref)), lambdaHeaders());
 }

@@ -34,7 +34,7 @@ export function publishSnapshot(call: LambdaCall, fn: LambdaFunction, descriptio
     settings: structuredClone({ ...fn.latest, ...(description !== undefined ? { description } : {}) }),
     sourceKey: key,
     revisionId: newRevisionId(),
-    lastModified: lambdaDate(new Date(call.ctx.functions.now())),
+    lastModified: lambdaDate(call.ctx.now()),
   };
   fn.versions.set(version.version, version);
   call.ctx.functions.touch(fn);

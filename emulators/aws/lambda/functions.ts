@@ -133,7 +133,7 @@ export async function createFunction(call: LambdaCall): Promise<EmuResponse> {
   checkCombinedSize(unzippedSize, attached);
 
   const sha = createHash('sha256').update(zip).digest();
-  const now = lambdaDate(new Date(call.ctx.functions.now()));
+  const now = lambdaDate(call.ctx.now());
   const fn: LambdaFunction = {
     name: ref.name,
     account: ref.account,
