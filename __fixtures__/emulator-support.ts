@@ -6,7 +6,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { crc32 } from 'node:zlib';
+import { craftZip } from './zip-craft.js';
 
 export const DUMMY_ENV = {
   AWS_ACCESS_KEY_ID: 'AKIAEMULATORTEST0000',
@@ -16,42 +16,9 @@ export const DUMMY_ENV = {
 
 /** A zip with the given entries, stored (no compression): enough for Lambda, and byte-exact for hashing. */
 export function makeZip(files: Record<string, Buffer | string>, declaredSize?: number): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const [name, content] of Object.entries(files)) {
-    const data = Buffer.isBuffer(content) ? content : Buffer.from(content);
-    const nameBytes = Buffer.from(name);
-    const crc = crc32(data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(10, 4);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(nameBytes.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(10, 6);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
-    // The central directory is what Lambda reads for the unzipped size; a test may overstate it.
-    central.writeUInt32LE(declaredSize ?? data.length, 24);
-    central.writeUInt16LE(nameBytes.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, nameBytes, data);
-    centrals.push(central, nameBytes);
-    offset += 30 + nameBytes.length + data.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(Object.keys(files).length, 8);
-  end.writeUInt16LE(Object.keys(files).length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
+  // The sizes are what Lambda reads for the unzipped size; a test may overstate them.
+  const declared = declaredSize === undefined ? {} : { declaredSize };
+  return craftZip(Object.entries(files).map(([name, data]) => ({ name, data, stored: true, ...declared })));
 }
 
 export async function tempDir(prefix: string): Promise<string> {
@@ -257,4 +224,40 @@ export function useEnv(vars: Record<string, string>): () => void {
       else process.env[k] = v;
     }
   };
+}
+
+/**
+ * Uploads files as an artifact of the run in `env` (its runtime token) through the real @actions/artifact client,
+ * as a build job would; the client's log lines are kept out of the test output.
+ */
+export async function uploadArtifact(
+  env: Record<string, string>,
+  name: string,
+  files: string[],
+  root: string,
+): Promise<void> {
+  const { GitHubArtifactStore } = await import('../src/artifact/github.js');
+  const saved = { ...process.env };
+  const write = process.stdout.write;
+  Object.assign(process.env, env);
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  try {
+    await new GitHubArtifactStore().upload(name, files, root);
+  } finally {
+    process.stdout.write = write;
+    process.env = saved;
+  }
+}
+
+/** The RequestError an Octokit call rejects with, as its status and GitHub's error body; fails when it succeeds. */
+export async function octokitFailure(
+  call: Promise<unknown>,
+): Promise<{ status: number; data: Record<string, unknown> }> {
+  try {
+    await call;
+  } catch (error) {
+    const e = error as { status: number; response?: { data: Record<string, unknown> } };
+    return { status: e.status, data: e.response?.data ?? {} };
+  }
+  throw new Error('expected the call to fail');
 }

@@ -4,6 +4,7 @@
  * editable; drafts stay mutable until published; releases published before the setting was turned on stay mutable.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { octokitFailure } from '../__fixtures__/emulator-support.js';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 
 type Octokit = ReturnType<(typeof import('@actions/github'))['getOctokit']>;
@@ -12,16 +13,6 @@ let emu: RunningEmulator;
 let octokit: Octokit;
 const owner = 'octo-org';
 const repo = 'octo-layer';
-
-async function failure(call: Promise<unknown>): Promise<{ status: number; data: Record<string, unknown> }> {
-  try {
-    await call;
-  } catch (error) {
-    const e = error as { status: number; response?: { data: Record<string, unknown> } };
-    return { status: e.status, data: e.response?.data ?? {} };
-  }
-  throw new Error('expected the call to fail');
-}
 
 async function setImmutable(on: boolean): Promise<void> {
   const res = await fetch(`${emu.url}/__emulator/github/config`, {
@@ -60,7 +51,7 @@ describe('a release published with immutable releases on', () => {
       .data;
     expect(published).toMatchObject({ draft: false, immutable: true });
 
-    const up = await failure(upload(published, 'b.json'));
+    const up = await octokitFailure(upload(published, 'b.json'));
     expect(up).toEqual({
       status: 422,
       data: {
@@ -69,15 +60,17 @@ describe('a release published with immutable releases on', () => {
         status: '422',
       },
     });
-    const del = await failure(octokit.rest.repos.deleteReleaseAsset({ owner, repo, asset_id: asset.id }));
+    const del = await octokitFailure(octokit.rest.repos.deleteReleaseAsset({ owner, repo, asset_id: asset.id }));
     expect(del.status).toBe(422);
     expect(del.data).toMatchObject({
       message: 'Validation Failed',
       errors: [{ resource: 'ReleaseAsset', code: 'custom', message: 'Cannot delete asset from an immutable release' }],
     });
-    const rename = await failure(octokit.rest.repos.updateReleaseAsset({ owner, repo, asset_id: asset.id, name: 'c' }));
+    const rename = await octokitFailure(
+      octokit.rest.repos.updateReleaseAsset({ owner, repo, asset_id: asset.id, name: 'c' }),
+    );
     expect(rename.status).toBe(422);
-    const retag = await failure(
+    const retag = await octokitFailure(
       octokit.rest.repos.updateRelease({ owner, repo, release_id: draft.id, tag_name: 'v9.9.9' }),
     );
     expect(retag.status).toBe(422);
@@ -98,7 +91,7 @@ describe('a release published with immutable releases on', () => {
     const release = (await octokit.rest.repos.createRelease({ owner, repo, tag_name: 'v2.0.0' })).data;
     expect(release.immutable).toBe(true);
     await octokit.rest.repos.deleteRelease({ owner, repo, release_id: release.id });
-    const again = await failure(octokit.rest.repos.createRelease({ owner, repo, tag_name: 'v2.0.0' }));
+    const again = await octokitFailure(octokit.rest.repos.createRelease({ owner, repo, tag_name: 'v2.0.0' }));
     expect(again.status).toBe(422);
     expect(again.data.errors).toEqual([
       { resource: 'Release', code: 'custom', field: 'tag_name', message: 'tag_name was used by an immutable release' },

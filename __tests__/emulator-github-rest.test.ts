@@ -4,6 +4,7 @@
  * workflow runs; and @actions/core getIDToken against its OIDC endpoint.
  */
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
+import { octokitFailure } from '../__fixtures__/emulator-support.js';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import { decodeJwt } from '../emulators/github/index.js';
 
@@ -20,17 +21,6 @@ async function control(route: string, body?: unknown): Promise<Response> {
     method: body === undefined ? 'GET' : 'POST',
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-}
-
-/** The RequestError an Octokit call rejects with, to compare its status and GitHub's error body. */
-async function failure(call: Promise<unknown>): Promise<{ status: number; data: Record<string, unknown> }> {
-  try {
-    await call;
-  } catch (error) {
-    const e = error as { status: number; response?: { data: Record<string, unknown> } };
-    return { status: e.status, data: e.response?.data ?? {} };
-  }
-  throw new Error('expected the call to fail');
 }
 
 beforeAll(async () => {
@@ -91,7 +81,7 @@ describe('releases', () => {
   });
 
   test('a duplicate tag is 422 already_exists; a missing release is 404 with documentation_url', async () => {
-    const duplicate = await failure(octokit.rest.repos.createRelease({ owner, repo, tag_name: 'v1.0.0' }));
+    const duplicate = await octokitFailure(octokit.rest.repos.createRelease({ owner, repo, tag_name: 'v1.0.0' }));
     expect(duplicate).toEqual({
       status: 422,
       data: expect.objectContaining({
@@ -99,7 +89,7 @@ describe('releases', () => {
         errors: [{ resource: 'Release', code: 'already_exists', field: 'tag_name' }],
       }),
     });
-    const missing = await failure(octokit.rest.repos.getReleaseByTag({ owner, repo, tag: 'v9.9.9' }));
+    const missing = await octokitFailure(octokit.rest.repos.getReleaseByTag({ owner, repo, tag: 'v9.9.9' }));
     expect(missing.status).toBe(404);
     expect(missing.data).toMatchObject({ message: 'Not Found', status: '404' });
     expect(String(missing.data.documentation_url)).toMatch(/^https:\/\/docs\.github\.com\/rest\//);
@@ -107,7 +97,7 @@ describe('releases', () => {
 
   test('release notes over 125,000 characters are 422, as GitHub refuses them', async () => {
     const { data: release } = await octokit.rest.repos.getReleaseByTag({ owner, repo, tag: 'v1.0.0' });
-    const tooLong = await failure(
+    const tooLong = await octokitFailure(
       octokit.rest.repos.updateRelease({ owner, repo, release_id: release.id, body: 'x'.repeat(125_001) }),
     );
     expect(tooLong).toEqual({
@@ -145,7 +135,9 @@ describe('releases', () => {
   test('delete removes the release', async () => {
     const { data } = await octokit.rest.repos.getReleaseByTag({ owner, repo, tag: 'v1.3.0' });
     expect((await octokit.rest.repos.deleteRelease({ owner, repo, release_id: data.id })).status).toBe(204);
-    expect((await failure(octokit.rest.repos.getRelease({ owner, repo, release_id: data.id }))).status).toBe(404);
+    expect((await octokitFailure(octokit.rest.repos.getRelease({ owner, repo, release_id: data.id }))).status).toBe(
+      404,
+    );
   });
 });
 
@@ -175,7 +167,7 @@ describe('release assets', () => {
     });
     const { data: assets } = await octokit.rest.repos.listReleaseAssets({ owner, repo, release_id: release.id });
     expect(assets.map((a) => a.name)).toEqual(['demo.arns.json']);
-    const duplicate = await failure(upload('demo.arns.json', '{}'));
+    const duplicate = await octokitFailure(upload('demo.arns.json', '{}'));
     expect(duplicate.status).toBe(422);
     expect(duplicate.data.errors).toEqual([{ resource: 'ReleaseAsset', code: 'already_exists', field: 'name' }]);
   });
@@ -252,7 +244,7 @@ describe('workflow runs', () => {
       conclusion: 'failure',
       event: 'release',
     });
-    expect((await failure(octokit.rest.actions.getWorkflowRun({ owner, repo, run_id: 999 }))).status).toBe(404);
+    expect((await octokitFailure(octokit.rest.actions.getWorkflowRun({ owner, repo, run_id: 999 }))).status).toBe(404);
   });
 
   test('seeding an existing run updates it; completing it without a conclusion means success', async () => {
@@ -268,7 +260,7 @@ describe('workflow runs', () => {
   });
 
   test('an unknown repository is 404', async () => {
-    const gone = await failure(octokit.rest.actions.listWorkflowRunsForRepo({ owner, repo: 'other' }));
+    const gone = await octokitFailure(octokit.rest.actions.listWorkflowRunsForRepo({ owner, repo: 'other' }));
     expect(gone.status).toBe(404);
   });
 });
@@ -279,9 +271,9 @@ describe('tokens', () => {
     await control('tokens', { token: 'bad-token', mode: 'invalid' });
     const readOnly = github.getOctokit('ro-token');
     await expect(readOnly.rest.repos.listReleases({ owner, repo })).resolves.toHaveProperty('status', 200);
-    const denied = await failure(readOnly.rest.repos.createRelease({ owner, repo, tag_name: 'v2.0.0' }));
+    const denied = await octokitFailure(readOnly.rest.repos.createRelease({ owner, repo, tag_name: 'v2.0.0' }));
     expect(denied).toMatchObject({ status: 403, data: { message: 'Resource not accessible by integration' } });
-    const invalid = await failure(github.getOctokit('bad-token').rest.repos.listReleases({ owner, repo }));
+    const invalid = await octokitFailure(github.getOctokit('bad-token').rest.repos.listReleases({ owner, repo }));
     expect(invalid).toMatchObject({ status: 401, data: { message: 'Bad credentials' } });
     const anonymous = await fetch(`${emu.url}/repos/${owner}/${repo}/releases`, { method: 'POST', body: '{}' });
     expect(anonymous.status).toBe(401);

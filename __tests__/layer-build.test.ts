@@ -159,8 +159,8 @@ describe('a ready zip', () => {
 
   test.each<[string, { name: string; data?: string; mode?: number; method?: string }[], string]>([
     ['an absolute path', [{ name: '/etc/cron.d/x', data: 'x' }], 'absolute path'],
-    ['a .. path', [{ name: 'python/../../x', data: 'x' }], 'invalid relative path'],
-    ['a backslash', [{ name: 'python\\x.py', data: 'x' }], 'invalid characters'],
+    ['a .. path', [{ name: 'python/../../x', data: 'x' }], "climbs out of the layer with '..'"],
+    ['a backslash', [{ name: 'python\\x.py', data: 'x' }], 'has a backslash in its name'],
     [
       'a duplicate',
       [

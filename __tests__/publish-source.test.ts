@@ -10,8 +10,7 @@ import path from 'node:path';
 import { runAction } from '../__fixtures__/action.js';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import { mintRuntimeToken } from '../emulators/github/index.js';
-import { GitHubArtifactStore } from '../src/artifact/github.js';
-import { makeZip } from '../__fixtures__/emulator-support.js';
+import { makeZip, uploadArtifact } from '../__fixtures__/emulator-support.js';
 
 let emu: RunningEmulator;
 let ws: string;
@@ -97,21 +96,12 @@ describe('an artifact whose zip does not match its manifest', () => {
       zipFile: 'tampered-1.0.0.zip',
     };
     await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
-    const saved = { ...process.env };
-    const write = process.stdout.write;
-    Object.assign(process.env, emu.env);
-    // The artifact client logs through @actions/core to stdout; keep the test output readable.
-    process.stdout.write = (() => true) as typeof process.stdout.write;
-    try {
-      await new GitHubArtifactStore().upload(
-        'lambda-layer-tampered',
-        [path.join(dir, 'tampered-1.0.0.zip'), path.join(dir, 'manifest.json')],
-        dir,
-      );
-    } finally {
-      process.stdout.write = write;
-      process.env = saved;
-    }
+    await uploadArtifact(
+      emu.env,
+      'lambda-layer-tampered',
+      [path.join(dir, 'tampered-1.0.0.zip'), path.join(dir, 'manifest.json')],
+      dir,
+    );
     const lambdaBefore = emu.server.requests({ service: 'lambda' }).length;
     const run = await runAction('publish', { name: 'tampered', regions: 'us-east-1' }, emu.env, { cwd: ws });
     expect(run.code).toBe(1);

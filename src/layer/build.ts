@@ -83,6 +83,8 @@ export async function buildLayer(
   let size: number;
   if (kind === 'dir') {
     const entries = await phase(`Read ${settings.path}`, () => walkTree(source, settings.exclude, [outputDir]));
+    // Before the layout: a folder with nothing to zip is that, not a layout that cannot be told.
+    checkContent({ files: entries.filter((e) => e.kind !== 'dir').length, unzippedSize: 0 }, settings.path);
     layout = decideLayout(settings.layout, settings.runtimes, topLevel(entries));
     content = wrap(entries, layout.prefix);
     checkContent(content, settings.path);
@@ -93,7 +95,9 @@ export async function buildLayer(
     );
     ({ sha256, size } = zipped);
   } else {
-    content = await phase(`Check ${settings.path}`, () => inspectZip(source));
+    content = await phase(`Check ${settings.path}`, () =>
+      inspectZip({ source, where: `Input 'path': ${settings.path}` }),
+    );
     checkReadyLayout(settings, content.entries);
     checkContent(content, settings.path);
     await emptyFolder(outputDir);

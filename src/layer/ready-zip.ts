@@ -1,11 +1,21 @@
 /**
- * A ready `.zip` given as `path`: read through once with yauzl to prove it is whole and safe, then used byte for byte.
+ * The inspection every layer zip gets before anything is sent to AWS, whatever a manifest says of it: a ready `.zip`
+ * given to build as `path`, a `zip` given to publish, and the zip of an artifact.
+ *
+ * Two passes, so a zip is refused as early as it can be:
+ * 1. the central directory alone (nothing inflated): names (relative, no `..`, no backslashes, unique), encryption,
+ *    compression methods, and the declared sizes against Lambda's unzipped limit, so a bomb that says what it is
+ *    costs nothing; an empty layer is refused here too;
+ * 2. one streamed read of every entry, which proves the data inflates and matches its CRC, and stops the moment an
+ *    entry inflates past its declared size (a bomb that lies about itself); symlink targets are read on the way and
+ *    must stay inside the layer.
  */
-import type { Readable } from 'node:stream';
-import zlib from 'node:zlib';
+import { readFile } from 'node:fs/promises';
 import yauzl from 'yauzl';
 import { ConfigurationError, errorMessage } from '../errors.js';
+import { MAX_UNZIPPED_BYTES } from './limits.js';
 import { checkLinks, type TreeEntry } from './walk.js';
+import { checkEntryData } from './zip-data.js';
 import { METHOD_DEFLATE, METHOD_STORE } from './zip-format.js';
 
 export interface ZipContents {
@@ -17,80 +27,121 @@ export interface ZipContents {
 
 const MAX_LINK_TARGET = 4096;
 
-function unusable(zipPath: string, why: string): ConfigurationError {
-  return new ConfigurationError(`Input 'path': ${zipPath} is not a usable layer zip: ${why.replace(/\.+$/, '')}.`);
+/**
+ * `where` names the zip as the error should: `Input 'path': layer.zip`, `Input 'zip': out/layer.zip`, or
+ * `The layer-1.0.0.zip of artifact 'x' of run 7`. `source` says where its bytes are: a file, or already in memory.
+ */
+export interface ZipToInspect {
+  source: string | Buffer;
+  where: string;
 }
 
-/**
- * Every entry is decompressed and its CRC checked (a truncated upload or a corrupt file is refused here, not by
- * Lambda); names must be relative, without '..' or backslashes, and unique; symlinks must stay inside the zip.
- */
-export async function inspectZip(zipPath: string): Promise<ZipContents> {
-  let zip: yauzl.ZipFile;
-  try {
-    zip = await yauzl.openPromise(zipPath, {
-      lazyEntries: true,
-      autoClose: false,
-      strictFileNames: true,
-      validateEntrySizes: true,
-    });
-  } catch (err) {
-    throw unusable(zipPath, errorMessage(err));
+class Unusable extends ConfigurationError {
+  constructor(where: string, why: string) {
+    super(`${where} is not a usable layer zip: ${why.replace(/\.+$/, '')}.`);
   }
-  const entries: TreeEntry[] = [];
-  const seen = new Set<string>();
-  let unzippedSize = 0;
+}
+
+/** yauzl's own name checks, said the way the rest of the errors say things. */
+function describeOpenError(err: unknown): string {
+  const message = errorMessage(err);
+  const match = /^(absolute path|invalid relative path|invalid characters in fileName): (.*)$/.exec(message);
+  if (!match) return message;
+  if (match[1] === 'absolute path') return `entry '${match[2]}' has an absolute path`;
+  if (match[1] === 'invalid relative path') return `entry '${match[2]}' climbs out of the layer with '..'`;
+  return `entry '${match[2]}' has a backslash in its name, which unzip tools read as a folder separator`;
+}
+
+/** yauzl reads the central directory (zip64 included); the data is read by zip-data.ts. */
+async function open(where: string, bytes: Buffer): Promise<yauzl.ZipFile> {
   try {
-    for await (const entry of zip.eachEntry()) {
+    return await yauzl.fromBufferPromise(bytes, { lazyEntries: true, autoClose: false, strictFileNames: true });
+  } catch (err) {
+    throw new Unusable(where, describeOpenError(err));
+  }
+}
+
+interface Listed {
+  entry: yauzl.Entry;
+  name: string;
+  kind: TreeEntry['kind'];
+  executable: boolean;
+}
+
+/** Pass 1: the central directory, checked entry by entry and as a whole; nothing is inflated. */
+async function listEntries(file: yauzl.ZipFile, where: string): Promise<Listed[]> {
+  const listed: Listed[] = [];
+  const seen = new Set<string>();
+  let declared = 0;
+  try {
+    for await (const entry of file.eachEntry()) {
       const isDir = entry.fileName.endsWith('/');
       const name = entry.fileName.replace(/\/+$/, '');
       if (name === '' || name.split('/').some((s) => s === '' || s === '.')) {
-        throw unusable(zipPath, `entry '${entry.fileName}' has an empty or '.' path segment`);
+        throw new Unusable(where, `entry '${entry.fileName}' has an empty or '.' path segment`);
       }
-      if (seen.has(name)) throw unusable(zipPath, `entry '${name}' appears twice`);
+      if (seen.has(name)) throw new Unusable(where, `entry '${name}' appears twice`);
       seen.add(name);
-      if (entry.isEncrypted()) throw unusable(zipPath, `entry '${name}' is encrypted`);
+      if (entry.isEncrypted()) throw new Unusable(where, `entry '${name}' is encrypted`);
       if (entry.compressionMethod !== METHOD_STORE && entry.compressionMethod !== METHOD_DEFLATE) {
-        throw unusable(zipPath, `entry '${name}' uses compression method ${entry.compressionMethod}; use deflate`);
+        throw new Unusable(where, `entry '${name}' uses compression method ${entry.compressionMethod}; use deflate`);
       }
       const mode = entry.externalFileAttributes >>> 16;
       const isLink = (mode & 0o170000) === 0o120000;
-      const data = await readEntry(zip, entry, isLink);
-      unzippedSize += entry.uncompressedSize;
-      entries.push({
-        path: name,
-        kind: isDir ? 'dir' : isLink ? 'symlink' : 'file',
-        size: entry.uncompressedSize,
-        executable: (mode & 0o111) !== 0,
-        source: zipPath,
-        ...(isLink ? { target: data } : {}),
-      });
+      if (isLink && entry.uncompressedSize > MAX_LINK_TARGET) {
+        throw new Unusable(where, `symlink '${name}' has a target of ${entry.uncompressedSize} bytes`);
+      }
+      declared += entry.uncompressedSize;
+      const kind = isDir ? 'dir' : isLink ? 'symlink' : 'file';
+      listed.push({ entry, name, kind, executable: (mode & 0o111) !== 0 });
     }
   } catch (err) {
     if (err instanceof ConfigurationError) throw err;
-    throw unusable(zipPath, errorMessage(err));
-  } finally {
-    zip.close();
+    throw new Unusable(where, describeOpenError(err));
   }
-  checkLinks(entries);
-  return { entries, files: entries.filter((e) => e.kind !== 'dir').length, unzippedSize };
+  if (declared > MAX_UNZIPPED_BYTES) {
+    throw new Unusable(
+      where,
+      `its entries declare ${declared} bytes unzipped; Lambda allows at most ${MAX_UNZIPPED_BYTES} bytes (250 MiB) for a function and its layers`,
+    );
+  }
+  if (!listed.some((e) => e.kind !== 'dir')) throw new Unusable(where, 'it holds no files; a layer cannot be empty');
+  return listed;
 }
 
-/** Decompresses an entry, checking its CRC-32; returns a symlink's target text. */
-async function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, keepText: boolean): Promise<string | undefined> {
-  if (keepText && entry.uncompressedSize > MAX_LINK_TARGET) throw new Error(`symlink '${entry.fileName}' is too long`);
-  // Readers that stream a zip go by the local headers: a name there unlike the central directory's is a disguise.
-  const local = await zip.readLocalFileHeaderPromise(entry);
-  if (!local.fileName.equals(entry.fileNameRaw)) {
-    throw new Error(`entry '${entry.fileName}' has another name in its local header`);
+/** Inspects a layer zip (see the top of this file); every refusal is one ConfigurationError naming `where`. */
+export async function inspectZip(zip: ZipToInspect): Promise<ZipContents> {
+  let bytes: Buffer;
+  try {
+    bytes = typeof zip.source === 'string' ? await readFile(zip.source) : zip.source;
+  } catch (err) {
+    throw new Unusable(zip.where, errorMessage(err));
   }
-  const stream: Readable = await zip.openReadStreamPromise(entry);
-  let crc = 0;
-  const kept: Buffer[] = [];
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    crc = zlib.crc32(chunk, crc);
-    if (keepText) kept.push(chunk);
+  const file = await open(zip.where, bytes);
+  const entries: TreeEntry[] = [];
+  let unzippedSize = 0;
+  try {
+    const listed = await listEntries(file, zip.where);
+    for (const item of listed) {
+      let target: Buffer | undefined;
+      try {
+        target = await checkEntryData(bytes, item.entry, item.kind === 'symlink');
+      } catch (err) {
+        throw new Unusable(zip.where, errorMessage(err));
+      }
+      unzippedSize += item.entry.uncompressedSize;
+      entries.push({
+        path: item.name,
+        kind: item.kind,
+        size: item.entry.uncompressedSize,
+        executable: item.executable,
+        source: typeof zip.source === 'string' ? zip.source : zip.where,
+        ...(target !== undefined ? { target: target.toString('utf8') } : {}),
+      });
+    }
+  } finally {
+    file.close();
   }
-  if (crc >>> 0 !== entry.crc32 >>> 0) throw new Error(`entry '${entry.fileName}' fails its CRC check`);
-  return keepText ? Buffer.concat(kept).toString('utf8') : undefined;
+  checkLinks(entries, `${zip.where} is not a usable layer zip`);
+  return { entries, files: entries.filter((e) => e.kind !== 'dir').length, unzippedSize };
 }

@@ -135,9 +135,10 @@ function readEntry(top: string, rel: string): TreeEntry {
 
 /**
  * Every symlink must resolve, hop by hop, to an entry of the layer: Lambda extracts the zip as is, so a link to
- * /etc/passwd, ../secrets or an excluded file would either leak content or break at run time.
+ * /etc/passwd, ../secrets or an excluded file would either leak content or break at run time. `where` starts the
+ * error: the input (`Input 'path'`) or the zip it came from.
  */
-export function checkLinks(entries: TreeEntry[]): void {
+export function checkLinks(entries: TreeEntry[], where = "Input 'path'"): void {
   const byPath = new Map(entries.map((e) => [e.path, e]));
   for (const entry of entries) {
     // Folders a zip holds only implicitly (no entry of their own) still exist once extracted.
@@ -151,7 +152,7 @@ export function checkLinks(entries: TreeEntry[]): void {
     if (link.kind !== 'symlink') continue;
     const refuse = (why: string) =>
       new ConfigurationError(
-        `Input 'path': symlink '${link.path}' -> '${link.target}' ${why}; only links to files inside the layer are allowed.`,
+        `${where}: symlink '${link.path}' -> '${link.target}' ${why}; only links to files inside the layer are allowed.`,
       );
     if (path.posix.isAbsolute(link.target!)) throw refuse('is absolute');
     const resolved = resolveLink(link, byPath);

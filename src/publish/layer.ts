@@ -41,8 +41,9 @@ export function verifiedLayer(
     sha256: loaded.sha256,
     codeSha256: codeSha256Of(loaded.sha256),
     size: loaded.zip.length,
-    unzippedSize: manifest?.unzippedSize ?? facts!.unzippedSize,
-    files: manifest?.files ?? facts!.files,
+    // What the inspection counted, not what a manifest claims.
+    unzippedSize: loaded.contents.unzippedSize,
+    files: loaded.contents.files,
     runtimes,
     architectures: o.architectures ?? checkArchitectures(manifest?.architectures ?? []),
     description: o.description ?? checkText('description', manifest?.description ?? '', MAX_DESCRIPTION),

@@ -9,18 +9,10 @@ import path from 'node:path';
 import type { ArtifactStore, FindOptions, StoredArtifact } from '../artifact/store.js';
 import { ConfigurationError, errorMessage } from '../errors.js';
 import { MANIFEST_FILE, parseManifest, type Manifest } from '../layer/manifest.js';
-import { inspectZip } from '../layer/ready-zip.js';
+import { inspectZip, type ZipContents } from '../layer/ready-zip.js';
+import { checkCommit, findNewestBuild, type WorkflowRun } from './runs.js';
 import { defaultVersion } from '../layer/version.js';
 import type { PublishSettings, RunChoice } from './settings.js';
-
-/** A workflow run as the REST API lists it, with what `run-id: auto` chooses by. */
-export interface WorkflowRun {
-  id: number;
-  event: string;
-  status: string;
-  conclusion: string | null;
-  createdAt: string;
-}
 
 export interface SourceDeps {
   store?: ArtifactStore;
@@ -42,24 +34,24 @@ export interface LoadedZip {
   sha256: string;
   origin: string;
   manifest?: Manifest;
-  /** For a zip without a manifest: what the zip itself says, and the name and version from inputs and rules. */
-  facts?: { name: string; version: string; files: number; unzippedSize: number };
+  /** For a zip without a manifest: the name and version from inputs and rules. */
+  facts?: { name: string; version: string };
+  /** What the inspection of the zip found in it (every zip is inspected, whatever its manifest says). */
+  contents: Pick<ZipContents, 'files' | 'unzippedSize'>;
   /** Found while loading, for the log. */
   warnings?: string[];
 }
-
-/** At most this many runs of the commit are searched for the artifact with `run-id: auto`. */
-const MAX_RUNS_SEARCHED = 20;
 
 function sha256Hex(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-function verify(zip: Buffer, manifest: Manifest, origin: string): string {
+/** `what` names the zip as the error should: `The zip from artifact '…'`, or `Input 'zip': out/layer.zip`. */
+function verify(zip: Buffer, manifest: Manifest, what: string): string {
   const actual = sha256Hex(zip);
   if (actual !== manifest.sha256 || zip.length !== manifest.size) {
     throw new ConfigurationError(
-      `The zip from ${origin} does not match its manifest (sha256 ${actual}, ${zip.length} bytes; the manifest says ${manifest.sha256}, ${manifest.size} bytes); nothing was published.`,
+      `${what} does not match its manifest (sha256 ${actual}, ${zip.length} bytes; the manifest says ${manifest.sha256}, ${manifest.size} bytes); nothing was published.`,
     );
   }
   return actual;
@@ -69,7 +61,7 @@ function verify(zip: Buffer, manifest: Manifest, origin: string): string {
  * A call to the artifact service or the GitHub API: its failure (the service down, a token without `actions: read`)
  * is the environment's, not a bug, and becomes one line saying what was asked.
  */
-async function service<T>(what: string, call: () => Promise<T>): Promise<T> {
+export async function service<T>(what: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (err) {
@@ -110,72 +102,7 @@ async function findArtifact(
       `Input 'run-id': run ${run.id} has no artifact '${name}' (or the token lacks 'actions: read').`,
     );
   }
-  return findNewestBuild(name, deps, other);
-}
-
-/** Events whose runs build what is released: a push (of a branch or tag) and a release. */
-const BUILD_EVENTS = ['push', 'release'];
-
-/**
- * `run-id: auto`: this run's artifact when it has one; else that of the newest run of this commit that succeeded on
- * a push or release event. A failed run, one still running, or one of a pull request (whose code may differ from
- * what was merged) never supplies the layer.
- */
-async function findNewestBuild(
-  name: string,
-  deps: SourceDeps,
-  other: (runId: number) => FindOptions,
-): Promise<{ artifact: StoredArtifact; options: FindOptions; origin: string }> {
-  const store = deps.store!;
-  const own = await service(`Looking up artifact '${name}'`, () => store.find(name));
-  const sha = deps.context.sha ?? '(unknown)';
-  if (own) {
-    return { artifact: own, options: {}, origin: `artifact '${name}' of this run${runLabel(deps.currentRunId)}` };
-  }
-  const listed = await service(`Listing the workflow runs of commit ${sha}`, () =>
-    deps.runsForCommit ? deps.runsForCommit() : Promise.resolve([]),
-  );
-  const eligible = listed
-    .filter((r) => r.id !== deps.currentRunId)
-    .filter((r) => r.status === 'completed' && r.conclusion === 'success' && BUILD_EVENTS.includes(r.event))
-    .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.id - a.id);
-  for (const run of eligible.slice(0, MAX_RUNS_SEARCHED)) {
-    const options = other(run.id);
-    const artifact = await service(`Looking up artifact '${name}' of run ${run.id}`, () => store.find(name, options));
-    if (artifact) {
-      const origin = `artifact '${name}' of run ${run.id} (${run.event}, ${run.conclusion}, created ${run.createdAt})`;
-      return { artifact, options, origin };
-    }
-  }
-  const others = listed.filter((r) => r.id !== deps.currentRunId).length - eligible.length;
-  throw new ConfigurationError(
-    `Input 'run-id': 'auto' found no artifact '${name}' in this run nor in the ${Math.min(eligible.length, MAX_RUNS_SEARCHED)} newest successful push or release runs of commit ${sha}` +
-      `${others > 0 ? ` (${others} other run(s) of it were passed over: failed, unfinished, or of another event)` : ''}; ` +
-      "build in this run (needs: build), or set 'run-id' to the run that built it.",
-  );
-}
-
-function runLabel(runId: number | undefined): string {
-  return runId === undefined ? '' : ` (run ${runId})`;
-}
-
-/**
- * The manifest of an artifact `run-id: auto` chose must say it was built from this commit: the run's head_sha is
- * what it was triggered for, not necessarily what its build step checked out.
- */
-function checkCommit(manifest: Manifest, origin: string, deps: SourceDeps, warnings: string[]): void {
-  const sha = deps.context.sha?.toLowerCase();
-  if (!sha) return;
-  const commit = manifest.commit.toLowerCase();
-  if (!commit) {
-    warnings.push(`The manifest of the ${origin} records no commit; it could not be checked against ${sha}.`);
-    return;
-  }
-  if (commit !== sha) {
-    throw new ConfigurationError(
-      `Input 'run-id': the ${origin} was built from commit ${commit}, not this run's ${sha}; nothing was published. Set 'run-id' to the run that built ${sha}.`,
-    );
-  }
+  return findNewestBuild(name, deps, other, service);
 }
 
 async function fromArtifact(settings: PublishSettings, deps: SourceDeps): Promise<LoadedZip> {
@@ -199,7 +126,9 @@ async function fromArtifact(settings: PublishSettings, deps: SourceDeps): Promis
       `The ${origin} lacks ${manifest.zipFile}, named by its manifest: ${errorMessage(err)}.`,
     );
   });
-  return { zip, sha256: verify(zip, manifest, origin), origin, manifest, warnings };
+  const sha256 = verify(zip, manifest, `The zip from ${origin}`);
+  const contents = await inspectZip({ source: zip, where: `The ${manifest.zipFile} in ${origin}` });
+  return { zip, sha256, origin, manifest, contents, warnings };
 }
 
 async function manifestBeside(zipPath: string): Promise<Manifest | undefined> {
@@ -216,7 +145,7 @@ async function fromDisk(settings: PublishSettings, deps: SourceDeps): Promise<Lo
   const zip = await readFile(zipPath).catch((err: unknown) => {
     throw new ConfigurationError(`Input 'zip': cannot read ${zipPath}: ${errorMessage(err)}.`);
   });
-  const origin = path.relative(deps.workspace, zipPath) || zipPath;
+  const origin = shownPath(deps.workspace, zipPath);
   const manifest = await manifestBeside(zipPath);
   const version = settings.source.version;
   if (manifest && version && version !== manifest.version) {
@@ -225,30 +154,29 @@ async function fromDisk(settings: PublishSettings, deps: SourceDeps): Promise<Lo
       `Input 'version' is ${version}, but the ${MANIFEST_FILE} beside ${origin} says ${manifest.version}; leave 'version' out (the build set it), or build again with that version.`,
     );
   }
-  if (manifest) return { zip, sha256: verify(zip, manifest, origin), origin, manifest };
   const name = settings.name;
-  if (!name) {
+  if (!manifest && !name) {
     throw new ConfigurationError(
       `Input 'name' is required with 'zip' when no ${MANIFEST_FILE} from the build sits beside it.`,
     );
   }
-  const contents = await inspectZip(zipPath).catch((err: unknown) => {
-    // The check is the build's; its message names the build's input.
-    if (err instanceof ConfigurationError)
-      throw new ConfigurationError(err.message.replace(/^Input 'path'/, "Input 'zip'"));
-    throw err;
-  });
+  // A true manifest vouches for the bytes, not for what they hold: the zip is inspected either way.
+  const sha256 = manifest ? verify(zip, manifest, `Input 'zip': ${origin}`) : sha256Hex(zip);
+  const contents = await inspectZip({ source: zip, where: `Input 'zip': ${origin}` });
+  if (manifest) return { zip, sha256, origin, manifest, contents };
   return {
     zip,
-    sha256: sha256Hex(zip),
+    sha256,
     origin,
-    facts: {
-      name,
-      version: version ?? defaultVersion(deps.context, name),
-      files: contents.files,
-      unzippedSize: contents.unzippedSize,
-    },
+    contents,
+    facts: { name: name!, version: version ?? defaultVersion(deps.context, name!) },
   };
+}
+
+/** A path as a user recognises it: relative to the workspace when inside it, else absolute (never `../../..`). */
+function shownPath(workspace: string, file: string): string {
+  const relative = path.relative(workspace, file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
 }
 
 export async function loadZip(settings: PublishSettings, deps: SourceDeps): Promise<LoadedZip> {
