@@ -12,19 +12,23 @@ describe('partitions', () => {
     ['mx-central-1', 'aws'],
     ['cn-northwest-1', 'aws-cn'],
     ['us-gov-east-1', 'aws-us-gov'],
+    ['eusc-de-east-1', 'aws-eusc'],
+    ['me-west-1', 'aws'],
+    ['sa-west-1', 'aws'],
   ])('%s is in %s', (region, partition) => expect(partitionOf(region)).toBe(partition));
 
-  test.each(['us-east-l', 'useast1', 'eu-west-9', 'aws-global', 'us-iso-east-1', 'eusc-de-east-1', 'US-EAST-1', ''])(
+  test.each(['us-east-l', 'useast1', 'eu-west-9', 'aws-global', 'us-iso-east-1', 'US-EAST-1', ''])(
     '%p is not a region we publish to',
     (region) => expect(partitionOf(region)).toBeUndefined(),
   );
 
-  test('`all` is every region with Lambda: 34 in aws, 2 in aws-cn and aws-us-gov', () => {
-    expect(lambdaRegions('aws')).toHaveLength(34);
+  test('`all` is every region with Lambda: 36 in aws (the table and the SDK), 2 in aws-cn and aws-us-gov', () => {
+    expect(lambdaRegions('aws')).toHaveLength(36);
     expect(lambdaRegions('aws')).toEqual(expect.arrayContaining(['us-east-1', 'af-south-1', 'mx-central-1']));
     expect(lambdaRegions('aws-cn')).toEqual(['cn-north-1', 'cn-northwest-1']);
     expect(lambdaRegions('aws-us-gov')).toEqual(['us-gov-east-1', 'us-gov-west-1']);
-    for (const p of ['aws', 'aws-cn', 'aws-us-gov'] as const) {
+    expect(lambdaRegions('aws-eusc')).toEqual(['eusc-de-east-1']);
+    for (const p of ['aws', 'aws-cn', 'aws-us-gov', 'aws-eusc'] as const) {
       for (const r of lambdaRegions(p)) expect([r, partitionOf(r)]).toEqual([r, p]);
     }
   });
@@ -43,7 +47,7 @@ describe('resolveRegions', () => {
   test('`all` minus excluded, without asking EC2', async () => {
     const s = parseRegionSelection('all', 'af-south-1 ap-east-1');
     const regions = await resolveRegions(s, never);
-    expect(regions).toHaveLength(32);
+    expect(regions).toHaveLength(34);
     expect(regions).not.toContain('af-south-1');
   });
 
@@ -52,10 +56,11 @@ describe('resolveRegions', () => {
     const s = parseRegionSelection('all-enabled', 'us-west-1');
     const regions = await resolveRegions(s, async (home) => {
       asked.push(home);
-      return new Set(['us-east-1', 'us-west-1', 'eu-west-1', 'af-south-1', 'not-a-lambda-region-1']);
+      return new Set(['us-east-1', 'us-west-1', 'eu-west-1', 'af-south-1', 'me-west-1', 'not-a-lambda-region-1']);
     });
     expect(asked).toEqual(['us-east-1']);
-    expect(regions.sort()).toEqual(['af-south-1', 'eu-west-1', 'us-east-1']);
+    // me-west-1 is not in the table, but the SDK knows it; the made-up name is left out.
+    expect(regions.sort()).toEqual(['af-south-1', 'eu-west-1', 'me-west-1', 'us-east-1']);
   });
 
   test('nothing left is an error', async () => {

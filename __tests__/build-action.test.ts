@@ -25,6 +25,7 @@ beforeAll(async () => {
     'layer/requests/__init__.py': 'import urllib3\n'.repeat(200),
     'layer/requests/__pycache__/__init__.cpython-312.pyc': 'x',
     'layer/six.py': 'x = 6\n',
+    'empty/sub': { dir: true },
   });
 });
 
@@ -106,10 +107,14 @@ describe('build action', () => {
     ],
     ['a layout auto cannot tell', { 'compatible-runtimes': '' }, "Input 'layout': cannot tell where the files"],
     ['a missing path', { path: 'nope' }, "Input 'path': "],
+    ['an empty folder', { path: 'empty' }, "/empty holds no files after 'exclude' is applied; a layer cannot be"],
+    ["exclude: '**'", { exclude: '**' }, "/layer holds no files after 'exclude' is applied; a layer cannot be"],
+    ['a layer whose files are all excluded', { exclude: '*.py*' }, "/layer holds no files after 'exclude'"],
   ])('refuses %s: exit 1, one error line, nothing uploaded', async (_name, inputs, message) => {
     const result = await run({ name: 'requests', path: 'layer', 'compatible-runtimes': 'python3.12', ...inputs });
     expect(result.code).toBe(1);
     expect(result.errors).toEqual([expect.stringContaining(message)]);
+    expect(result.errors[0]).toMatch(/^Input '/);
     expect(result.errors[0]).not.toContain('bug');
     expect(emu.server.requests({ service: 'artifacts' })).toEqual([]);
   });

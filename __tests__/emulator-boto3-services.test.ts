@@ -77,7 +77,7 @@ if (!python) {
       ...OPT_IN_REGIONS.map((r) => [r, r === 'ap-east-1' ? 'not-opted-in' : 'opted-in']),
     ]);
     check([
-      ['enabled regions', ok(33)],
+      ['enabled regions', ok(35)],
       ['all regions', ok(all)],
       [
         'endpoint',
@@ -127,7 +127,7 @@ if (!python) {
           /at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 10$/,
         ),
       ],
-      ['lambda regions', ok(34)],
+      ['lambda regions', ok(36)],
       [
         'SSM in a denied region',
         error(

@@ -47,7 +47,7 @@ describe('EC2 DescribeRegions', () => {
 
   test('every Lambda region of the partition with AllRegions, with its opt-in status', async () => {
     const all = await describeRegions('us-east-1', { AllRegions: true });
-    expect(all).toHaveLength(34);
+    expect(all).toHaveLength(36);
     const status = Object.fromEntries(all.map((r) => [r.RegionName, r.OptInStatus]));
     expect(status).toMatchObject({
       'us-east-1': 'opt-in-not-required',
@@ -59,7 +59,7 @@ describe('EC2 DescribeRegions', () => {
 
   test('only the enabled ones without AllRegions', async () => {
     const enabled = (await describeRegions('eu-west-1')).map((r) => r.RegionName);
-    expect(enabled).toHaveLength(33);
+    expect(enabled).toHaveLength(35);
     expect(enabled).not.toContain('me-south-1');
   });
 
@@ -135,7 +135,7 @@ describe('SSM parameters', () => {
       { Path: '/aws/service/global-infrastructure/services/lambda/regions' },
     );
     for await (const page of pager) names.push(...(page.Parameters ?? []).map((p) => String(p.Value)));
-    expect(names).toHaveLength(34);
+    expect(names).toHaveLength(36);
     expect(names).toContain('me-south-1');
   });
 

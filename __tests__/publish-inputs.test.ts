@@ -4,13 +4,14 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { runAction } from '../__fixtures__/action.js';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import { makeZip } from '../__fixtures__/emulator-support.js';
+import type { ResultRecord } from '../src/release/record.js';
 
 let emu: RunningEmulator;
 let ws: string;
@@ -128,7 +129,7 @@ const cases: [string, Record<string, string>, RegExp][] = [
   [
     'unzipped size',
     { zip: 'huge.zip' },
-    /^The layer from huge\.zip unzips to 262144001 bytes; Lambda allows at most 262144000 bytes/,
+    /^Input 'zip': huge\.zip is not a usable layer zip: its entries declare 262144001 bytes unzipped; Lambda allows at most 262144000 bytes/,
   ],
   ['region name', { regions: 'us-east-1 eu-westt-1' }, /^Input 'regions' has unknown region 'eu-westt-1'/],
   [
@@ -147,11 +148,20 @@ const cases: [string, Record<string, string>, RegExp][] = [
     { 'artifact-name': 'lambda-layer-otel' },
     /^Inputs 'zip' and 'artifact-name' are mutually exclusive/,
   ],
-  ['empty layer', { zip: 'empty.zip' }, /^The layer zip from empty\.zip holds no files; a layer cannot be empty\.$/],
+  [
+    'empty layer',
+    { zip: 'empty.zip' },
+    /^Input 'zip': empty\.zip is not a usable layer zip: it holds no files; a layer cannot be empty\.$/,
+  ],
   [
     'digest mismatch',
     { zip: 'tampered/layer.zip', version: '' },
-    /^The zip from tampered\/layer\.zip does not match its manifest .*nothing was published\.$/,
+    /^Input 'zip': tampered\/layer\.zip does not match its manifest .*nothing was published\.$/,
+  ],
+  [
+    'an account ARN of another partition than the regions',
+    { 'share-with': 'public arn:aws-cn:iam::210987654321:root' },
+    /^Input 'share-with' has 'arn:aws-cn:iam::210987654321:root', an account of partition aws-cn, but the regions are in aws; /,
   ],
   ['s3-bucket name', { 's3-bucket': 'Layers_{region}' }, /^Input 's3-bucket' gives 'Layers_us-east-1' for us-east-1/],
   [
@@ -170,6 +180,19 @@ describe('bad input stops the publish bundle before any request', () => {
     expect(run.errors[0]).toMatch(message);
     expect(run.errors[0]).not.toMatch(/%0A|\n|bug in lambda-layer-release/);
     expect(emu.server.log.slice(before)).toEqual([]);
+  });
+
+  test("an account ARN of the regions' partition is granted as that account", async () => {
+    const run = await runAction(
+      'publish',
+      { ...ok, regions: 'cn-north-1', 'share-with': 'arn:aws-cn:iam::210987654321:root' },
+      emu.env,
+      { cwd: ws },
+    );
+    expect([run.code, run.errors]).toEqual([0, []]);
+    const record = JSON.parse(await readFile(run.outputs['result-path'], 'utf8')) as ResultRecord;
+    expect(record.regions['cn-north-1']).toMatchObject({ status: 'published', sharing: ['210987654321'] });
+    expect(record.regions['cn-north-1'].arn).toMatch(/^arn:aws-cn:lambda:cn-north-1:/);
   });
 
   test('the good inputs of these cases do publish (the cases fail for their own reason)', async () => {

@@ -2,9 +2,12 @@ import type { EmuRequest, EmuResponse, Service } from '../http.js';
 import type { AwsContext } from './context.js';
 import type { Identity, IssuedCredentials } from './identity.js';
 import { queryError, queryParams, queryResult, requestRegion, tag } from './protocol.js';
+import { PARTITIONS, partitionOf } from './regions.js';
 
 const NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
-const ROLE_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
+const ROLE_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
+/** Partitions whose roles STS knows: each STS answers for the roles of its own partition only. */
+const ROLE_PARTITIONS = new Set(PARTITIONS.map((p) => p.id));
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 /** Web identity calls are unsigned: they are recognised by their Action. */
 const UNSIGNED_ACTIONS = ['AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML'];
@@ -50,11 +53,19 @@ export function readWebIdentityToken(token: string): Record<string, unknown> {
   return claims;
 }
 
-function roleSession(params: URLSearchParams): { roleArn: string; sessionName: string; duration: number } {
+/**
+ * A signed request names its region, so a role of another partition than that region's is refused; a web identity
+ * call is unsigned and reaches this one endpoint whatever its region.
+ */
+function roleSession(
+  params: URLSearchParams,
+  region: string | undefined,
+): { roleArn: string; sessionName: string; duration: number } {
   const roleArn = params.get('RoleArn') ?? '';
   const sessionName = params.get('RoleSessionName') ?? '';
   const duration = Number(params.get('DurationSeconds') ?? 3600);
-  if (!ROLE_ARN.test(roleArn)) {
+  const partition = ROLE_ARN.exec(roleArn)?.[1];
+  if (!partition || !ROLE_PARTITIONS.has(partition) || (region && partitionOf(region) !== partition)) {
     throw new StsError(400, 'ValidationError', `${roleArn || 'null'} is not a valid role ARN for roleArn`);
   }
   if (!SESSION_NAME.test(sessionName)) {
@@ -91,7 +102,7 @@ function handle(ctx: AwsContext, req: EmuRequest): EmuResponse {
   switch (action) {
     case 'AssumeRoleWithWebIdentity': {
       const claims = readWebIdentityToken(params.get('WebIdentityToken') ?? '');
-      const { roleArn, sessionName, duration } = roleSession(params);
+      const { roleArn, sessionName, duration } = roleSession(params, req.scope?.region);
       const issued = ctx.identities.issue(roleArn, sessionName, duration);
       const audience = Array.isArray(claims.aud) ? String(claims.aud[0]) : String(claims.aud);
       return queryResult(
@@ -104,7 +115,7 @@ function handle(ctx: AwsContext, req: EmuRequest): EmuResponse {
       );
     }
     case 'AssumeRole': {
-      const { roleArn, sessionName, duration } = roleSession(params);
+      const { roleArn, sessionName, duration } = roleSession(params, req.scope?.region);
       return queryResult(action, NAMESPACE, credentialsXml(ctx.identities.issue(roleArn, sessionName, duration)));
     }
     case 'GetCallerIdentity': {

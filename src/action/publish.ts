@@ -150,7 +150,7 @@ export async function publishStep(
       clients,
       checkCredentials: async () => {
         core.info(`AWS credentials: ${credentialSource(settings.credentials, credentialDeps)}.`);
-        await checkCredentials(credentials, settings.credentials, credentialDeps);
+        await checkCredentials(credentials, settings.credentials, { ...credentialDeps, sleep: (ms) => sleep(ms) });
       },
       logger: { info: (m) => core.info(m), warning: (m) => core.warning(m), debug: (m) => core.debug(m) },
       sleep: timing.sleep,

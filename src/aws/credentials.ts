@@ -7,6 +7,7 @@
 import { fromNodeProviderChain, fromTemporaryCredentials, fromWebToken } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { ConfigurationError, errorMessage } from '../errors.js';
+import { classifyAwsError } from './errors.js';
 
 export interface CredentialSettings {
   roleToAssume?: string;
@@ -121,28 +122,61 @@ function noCredentialsFound(err: unknown): boolean {
   return (err as { name?: string } | undefined)?.name === 'CredentialsProviderError';
 }
 
-/** Gets credentials once before any region is touched, so a broken setup is one clear error, not N failed regions. */
+/** Attempts at getting credentials when STS (or the network to it) fails transiently; each is the SDK's own retries. */
+export const CREDENTIAL_ATTEMPTS = 3;
+/** Waits between those attempts: 1 s, then 3 s. */
+const CREDENTIAL_BACKOFF_MS = [1000, 3000];
+
+/** A failure that says nothing about the role or its trust policy: throttling, a 5xx, a reset, a timeout. */
+function isTransient(err: unknown): boolean {
+  if (err instanceof OidcTokenError || noCredentialsFound(err)) return false;
+  const kind = classifyAwsError(err);
+  return kind === 'throttled' || kind === 'unknown-outcome';
+}
+
+/**
+ * Gets credentials once before any region is touched, so a broken setup is one clear error, not N failed regions.
+ * A transient failure (STS throttling or failing, the connection reset) is tried again, and when it persists it is
+ * described as what it is, not as a trust policy to check.
+ */
 export async function checkCredentials(
   provider: AwsCredentialIdentityProvider,
   settings: CredentialSettings,
-  deps: Pick<CredentialDeps, 'getIdToken'>,
+  deps: Pick<CredentialDeps, 'getIdToken'> & { sleep?: (ms: number) => Promise<void> },
 ): Promise<void> {
-  try {
-    await provider();
-  } catch (err) {
-    const role = settings.roleToAssume;
-    let hint: string;
-    if (!role) hint = "set 'role-to-assume' or run aws-actions/configure-aws-credentials before this step";
-    else if (err instanceof OidcTokenError) {
-      hint = "the job needs 'permissions: id-token: write' (a pull request from a fork gets no token)";
-    } else if (!deps.getIdToken && noCredentialsFound(err)) {
-      hint =
-        "the job has no OIDC token and no other AWS credentials to assume the role with: give the job 'permissions: id-token: write', or run aws-actions/configure-aws-credentials before this step";
-    } else {
-      hint = `check the role's trust policy${deps.getIdToken ? '' : ", or give the job 'permissions: id-token: write' to use OIDC"}`;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await provider();
+      return;
+    } catch (err) {
+      if (isTransient(err) && attempt < CREDENTIAL_ATTEMPTS) {
+        await sleep(CREDENTIAL_BACKOFF_MS[attempt - 1] ?? CREDENTIAL_BACKOFF_MS.at(-1)!);
+        continue;
+      }
+      throw new ConfigurationError(
+        `Could not get AWS credentials from ${credentialSource(settings, deps)}: ${oneLine(err)}; ${hint(err, settings, deps, attempt)}.`,
+      );
     }
-    throw new ConfigurationError(
-      `Could not get AWS credentials from ${credentialSource(settings, deps)}: ${oneLine(err)}; ${hint}.`,
-    );
   }
+}
+
+function hint(
+  err: unknown,
+  settings: CredentialSettings,
+  deps: Pick<CredentialDeps, 'getIdToken'>,
+  attempts: number,
+): string {
+  const role = settings.roleToAssume;
+  if (isTransient(err)) {
+    return `a transient failure of STS or of the network to it (${attempts} attempts), not a problem of the role or its trust policy; rerun the job`;
+  }
+  if (!role) return "set 'role-to-assume' or run aws-actions/configure-aws-credentials before this step";
+  if (err instanceof OidcTokenError) {
+    return "the job needs 'permissions: id-token: write' (a pull request from a fork gets no token)";
+  }
+  if (!deps.getIdToken && noCredentialsFound(err)) {
+    return "the job has no OIDC token and no other AWS credentials to assume the role with: give the job 'permissions: id-token: write', or run aws-actions/configure-aws-credentials before this step";
+  }
+  return `check the role's trust policy${deps.getIdToken ? '' : ", or give the job 'permissions: id-token: write' to use OIDC"}`;
 }

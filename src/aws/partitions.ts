@@ -1,11 +1,12 @@
 /**
  * Partitions and regions. Region names are checked against the partition data the AWS SDK ships (a region the SDK
  * does not know would resolve to a made-up hostname and fail late with DNS errors); `all` means every region with
- * Lambda in the partition, from botocore's endpoint data (FACTS.md, Aug 2026).
+ * Lambda in the partition: the table below (botocore's endpoint data, FACTS.md, Aug 2026) and every region of the
+ * partition that the SDK knows (Lambda launches with every region, and the SDK learns new regions first).
  */
 import { partition as sdkPartition } from '@aws-sdk/core/client';
 
-export const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov'] as const;
+export const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov', 'aws-eusc'] as const;
 export type Partition = (typeof PARTITIONS)[number];
 
 const AWS_DEFAULT = [
@@ -53,6 +54,8 @@ const LAMBDA_REGIONS: Record<Partition, readonly string[]> = {
   aws: [...AWS_DEFAULT, ...OPT_IN_REGIONS],
   'aws-cn': ['cn-north-1', 'cn-northwest-1'],
   'aws-us-gov': ['us-gov-east-1', 'us-gov-west-1'],
+  // The AWS European Sovereign Cloud (amazonaws.eu), with its own accounts, ARNs and STS.
+  'aws-eusc': ['eusc-de-east-1'],
 };
 
 /** Where partition-wide calls (STS, EC2 DescribeRegions) go when no region of the list is better suited. */
@@ -60,10 +63,11 @@ const HOME_REGION: Record<Partition, string> = {
   aws: 'us-east-1',
   'aws-cn': 'cn-north-1',
   'aws-us-gov': 'us-gov-west-1',
+  'aws-eusc': 'eusc-de-east-1',
 };
 
-/** A region name as AWS spells them; rules out the SDK's pseudo-regions such as `aws-global`. */
-const REGION_SHAPE = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+/** A region name as AWS spells them (`eusc-de-east-1` too); rules out the SDK's pseudo-regions such as `aws-global`. */
+const REGION_SHAPE = /^(?:[a-z]{2}|eusc)(?:-[a-z]+)+-\d{1,2}$/;
 
 /** The partition of a region the SDK knows, or undefined for a name it does not know (a typo, a made-up region). */
 export function partitionOf(region: string): Partition | undefined {
@@ -74,8 +78,43 @@ export function partitionOf(region: string): Partition | undefined {
   return (PARTITIONS as readonly string[]).includes(info.name) ? (info.name as Partition) : undefined;
 }
 
+/**
+ * Where each partition's region names start, and the directions and numbers AWS names regions with. The SDK offers
+ * no list of the regions it knows, only `partition(region)`, which tells a known region by its description; these
+ * names are asked about (a few thousand lookups in a table, about a millisecond).
+ */
+const GEOGRAPHIES: Record<Partition, string[]> = {
+  aws: ['us', 'eu', 'ap', 'sa', 'ca', 'me', 'af', 'il', 'mx'],
+  'aws-cn': ['cn'],
+  'aws-us-gov': ['us-gov'],
+  'aws-eusc': ['eusc-de'],
+};
+const DIRECTIONS = ['east', 'west', 'north', 'south', 'central', 'northeast', 'northwest', 'southeast', 'southwest'];
+const MAX_REGION_NUMBER = 20;
+
+const known = new Map<Partition, string[]>();
+
+/** Every region of the partition that the SDK's partition data names. */
+export function sdkRegions(partition: Partition): string[] {
+  let regions = known.get(partition);
+  if (!regions) {
+    regions = [];
+    for (const geography of GEOGRAPHIES[partition]) {
+      for (const direction of DIRECTIONS) {
+        for (let n = 1; n <= MAX_REGION_NUMBER; n++) {
+          const region = `${geography}-${direction}-${n}`;
+          if (partitionOf(region) === partition) regions.push(region);
+        }
+      }
+    }
+    known.set(partition, regions);
+  }
+  return [...regions];
+}
+
+/** The table's regions of the partition, then those the SDK knows beyond it. */
 export function lambdaRegions(partition: Partition): string[] {
-  return [...LAMBDA_REGIONS[partition]];
+  return [...new Set([...LAMBDA_REGIONS[partition], ...sdkRegions(partition)])];
 }
 
 export function homeRegion(partition: Partition): string {

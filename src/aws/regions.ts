@@ -27,7 +27,7 @@ function checkRegion(input: string, region: string): Partition {
   const partition = partitionOf(region);
   if (!partition) {
     throw new ConfigurationError(
-      `Input '${input}' has unknown region '${region}'; use region names such as us-east-1 (partitions aws, aws-cn, aws-us-gov), 'all' or 'all-enabled'.`,
+      `Input '${input}' has unknown region '${region}'; use region names such as us-east-1 (partitions aws, aws-cn, aws-us-gov, aws-eusc), 'all' or 'all-enabled'.`,
     );
   }
   return partition;
@@ -87,8 +87,10 @@ export async function resolveRegions(
   if (selection.expand) {
     let expansion = lambdaRegions(selection.partition);
     if (selection.expand === 'all-enabled') {
+      // Every enabled region the SDK knows, also one newer than the table; one the SDK does not know has no endpoint.
       const on = await enabled(homeRegion(selection.partition));
-      expansion = expansion.filter((r) => on.has(r));
+      const known = [...on].filter((r) => partitionOf(r) === selection.partition).sort();
+      expansion = [...new Set([...expansion, ...known])].filter((r) => on.has(r));
     }
     regions = [...new Set([...regions, ...expansion])];
   }

@@ -227,7 +227,7 @@ export function parsePublishSettings(raw: RawPublishInputs, envRegion?: string):
     source,
     regions,
     overrides: parseOverrides(raw, warnings),
-    sharing: parseGrants(raw['share-with'] ?? ''),
+    sharing: parseGrants(raw['share-with'] ?? '', regions.partition),
     credentials: parseCredentials(raw),
     maxParallel: parseMaxParallel(raw),
     skipUnchanged: bool(raw, 'skip-unchanged', true),

@@ -11,7 +11,7 @@ const ACCOUNT = /^\d{12}$/;
 /** As the AWS console prints an account id: 1234-5678-9012. */
 const DASHED_ACCOUNT = /^\d{4}-\d{4}-\d{4}$/;
 /** The principal AddLayerVersionPermission also takes for an account (FACTS.md). */
-const ACCOUNT_ROOT_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):root$/;
+const ACCOUNT_ROOT_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):root$/;
 const ORGANIZATION = /^o-[a-z0-9]{10,32}$/;
 
 /**
@@ -19,22 +19,31 @@ const ORGANIZATION = /^o-[a-z0-9]{10,32}$/;
  * everyone), an account id with the console's dashes or as its root ARN. An organization id stays as AWS writes it
  * (lowercase): one in capitals was retyped, and is refused rather than guessed.
  */
-function parseGrant(token: string): Grant | undefined {
+function parseGrant(token: string, partition: string | undefined): Grant | undefined {
   const lower = token.toLowerCase();
   if (lower === 'public' || lower === '*') return { kind: 'public' };
   if (ACCOUNT.test(token)) return { kind: 'account', id: token };
   if (DASHED_ACCOUNT.test(token)) return { kind: 'account', id: token.replace(/-/g, '') };
   const root = ACCOUNT_ROOT_ARN.exec(token);
-  if (root) return { kind: 'account', id: root[1] };
+  if (root) {
+    // An account exists in one partition: granting arn:aws-cn:...'s id in aws regions would name another account.
+    if (partition && root[1] !== partition) {
+      throw new ConfigurationError(
+        `Input 'share-with' has '${token}', an account of partition ${root[1]}, but the regions are in ${partition}; share with an account of ${partition} (arn:${partition}:iam::<account>:root or its id), or publish to ${root[1]} regions in a step of their own.`,
+      );
+    }
+    return { kind: 'account', id: root[2] };
+  }
   if (ORGANIZATION.test(token)) return { kind: 'organization', id: token };
   return undefined;
 }
 
-export function parseGrants(value: string): Grant[] {
+/** The `share-with` list; `partition` is the regions' (an account ARN of another partition is refused). */
+export function parseGrants(value: string, partition?: string): Grant[] {
   const grants: Grant[] = [];
   const seen = new Set<string>();
   for (const token of value.split(/[\s,]+/).filter(Boolean)) {
-    const grant = parseGrant(token);
+    const grant = parseGrant(token, partition);
     if (!grant) {
       throw new ConfigurationError(
         `Input 'share-with' has '${token}': use 'public', a 12-digit account id (123456789012), or an organization id (o- and 10 to 32 lowercase letters or digits), separated by commas, spaces or newlines.`,
