@@ -11,6 +11,7 @@ import path from 'node:path';
 import { runAction, type ActionRun } from '../__fixtures__/action.js';
 import { makeZip } from '../__fixtures__/emulator-support.js';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
+import { mintRuntimeToken } from '../emulators/github/index.js';
 import { beginMarker } from '../src/release/body.js';
 import type { Octokit } from '../src/release/github.js';
 
@@ -102,10 +103,15 @@ describe('a published immutable release (on: release: published)', () => {
     expect(resolved.outputs['resolved-version']).toBe('2.0.0');
   });
 
-  test('two runs at once: both exit 0, the notes hold one section', async () => {
+  test('two workflow runs at once: both exit 0, the notes hold one section', async () => {
     const eventPath = await eventFor(id);
-    const env = { GITHUB_EVENT_NAME: 'release', GITHUB_EVENT_PATH: eventPath };
-    const runs = await Promise.all([publish({}, env), publish({}, env)]);
+    const env = (runId: number) => ({
+      GITHUB_EVENT_NAME: 'release',
+      GITHUB_EVENT_PATH: eventPath,
+      GITHUB_RUN_ID: String(runId),
+      ACTIONS_RUNTIME_TOKEN: mintRuntimeToken({ runId, jobId: 1 }),
+    });
+    const runs = await Promise.all([publish({}, env(7001)), publish({}, env(7002))]);
     for (const run of runs) expect([run.code, run.errors]).toEqual([0, []]);
     expect((await release(id)).body!.split(beginMarker('otel'))).toHaveLength(2);
   });
@@ -129,5 +135,24 @@ describe('draft first, then publish', () => {
     expect([rerun.code, rerun.errors]).toEqual([0, []]);
     expect(rerun.warnings.join('\n')).toMatch(/is immutable and keeps the otel\.arns\.json of an earlier run/);
     expect((await release(draft.id)).assets.map((a) => [a.name, a.id])).toEqual(assets);
+  });
+});
+
+describe('report after a matrix, on an immutable release', () => {
+  test('merges the legs and writes the section; the asset step is a warning; exit 0', async () => {
+    const { data } = await octokit.rest.repos.createRelease({ owner, repo, tag_name: 'v2.2.0', body: 'Matrix.' });
+    const leg = await publish({ regions: 'us-east-1', release: 'false' }, {});
+    expect([leg.code, leg.errors]).toEqual([0, []]);
+    const report = await runAction(
+      'report',
+      { name: 'otel', release: 'refs/tags/v2.2.0', 'github-token': emu.env.GITHUB_TOKEN },
+      { ...emu.env, GITHUB_EVENT_NAME: 'push' },
+    );
+    expect([report.code, report.errors]).toEqual([0, []]);
+    expect(report.warnings.join('\n')).toMatch(/Release v2\.2\.0 is immutable and has no otel\.arns\.json/);
+    const after = await release(data.id);
+    expect(after.assets).toEqual([]);
+    expect(after.body).toContain('| us-east-1 |');
+    expect(after.body).toContain('<!-- lambda-layer-release:otel:record ');
   });
 });
