@@ -82,7 +82,15 @@ export async function uploadLegRecord(
   const file = path.join(options.directory, recordFile(record.name));
   await writeFile(file, serializeRecord(record));
   // The same step run again in this job holds the name already: its record is replaced.
-  return uploadReplacing(store, name, [file], options.directory, { retentionDays: options.retentionDays });
+  try {
+    return await uploadReplacing(store, name, [file], options.directory, { retentionDays: options.retentionDays });
+  } catch (err) {
+    // Two processes of one step at once (both replacing the name): the one that lost finds the other's record of the
+    // same release, which is what report needs.
+    const stored = await store.find(name).catch(() => undefined);
+    if (stored) return stored;
+    throw err;
+  }
 }
 
 export interface LegRecords {
