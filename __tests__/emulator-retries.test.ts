@@ -100,7 +100,7 @@ function statuses(service: ServiceName): (number | string)[] {
 beforeAll(async () => {
   emulator = await startEmulator();
   const bucket = emulator.aws.s3.create('retry-bucket', 'us-east-1', '123456789012');
-  emulator.aws.s3.put(bucket, CALLS.s3, Buffer.from('x'), { contentType: 'text/plain', checksums: {}, metadata: {} });
+  emulator.aws.s3.put(bucket, CALLS.s3, Buffer.from('x'), { contentType: 'text/plain' });
 });
 afterAll(async () => emulator?.stop());
 

@@ -45,6 +45,11 @@ export interface Service {
    * the operation and the resource, so concurrent calls to different resources do not share one sequence.
    */
   faultKey?(req: EmuRequest): string;
+  /**
+   * The operation this request calls, as the service's API names it (PutObject, PublishLayerVersion), for the
+   * request log and the traffic counters. Default: the method and the path's first segment.
+   */
+  operation?(req: EmuRequest): string;
   /** A throttling / server error in the shape this service's clients expect. */
   errorResponse(kind: 'throttle' | 'server', retryAfterSeconds: number): EmuResponse;
 }

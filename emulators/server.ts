@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FaultPlan, type FaultKind, type FaultSettings } from './faults.js';
+import { Traffic } from './traffic.js';
 import { json, signingScope, type EmuRequest, type EmuResponse, type Service, type ServiceName } from './http.js';
 
 export interface RequestLogEntry {
@@ -10,6 +11,8 @@ export interface RequestLogEntry {
   region?: string;
   method: string;
   path: string;
+  /** The operation, as the service names it (see Service.operation). */
+  operation: string;
   status: number | 'reset' | 'dropped';
   fault?: FaultKind;
   /** The key the fault decision was drawn for (see FaultPlan). */
@@ -45,6 +48,8 @@ export interface ControlHandler {
  */
 export class EmulatorServer {
   readonly log: RequestLogEntry[] = [];
+  /** Body bytes received and sent per service and operation (GET/DELETE /__emulator/traffic). */
+  readonly traffic = new Traffic();
   readonly faultPlan: FaultPlan;
   latencyMs: number;
   latencyServices?: ServiceName[];
@@ -113,7 +118,7 @@ export class EmulatorServer {
   }
 
   private async onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const body = await readBody(req);
+    const { body, received } = await readBody(req);
     if (body === undefined) {
       res.writeHead(413, { 'content-type': 'text/plain' });
       res.end('request body too large for the emulator');
@@ -141,15 +146,17 @@ export class EmulatorServer {
       region: emuReq.scope?.region,
       method: emuReq.method,
       path: url.pathname,
+      operation: service?.operation?.(emuReq) ?? `${emuReq.method} /${url.pathname.split('/')[1] ?? ''}`,
       status: 0,
     };
     this.log.push(entry);
+    const counter = this.traffic.count(entry.service, entry.operation, received);
     if (this.latencyMs > 0 && (!this.latencyServices || (service && this.latencyServices.includes(service.name)))) {
       await sleep(this.latencyMs);
     }
     if (!service) {
       entry.status = 404;
-      await this.respond(
+      counter.bytesOut += await this.respond(
         res,
         json(404, { message: `The emulator serves nothing at ${emuReq.method} ${url.pathname}` }),
       );
@@ -170,7 +177,7 @@ export class EmulatorServer {
         this.faultPlan.settings.retryAfterSeconds,
       );
       entry.status = response.status;
-      await this.respond(res, response, emuReq.method);
+      counter.bytesOut += await this.respond(res, response, emuReq.method);
       return;
     }
     const response = await service.handle(emuReq);
@@ -180,13 +187,18 @@ export class EmulatorServer {
       return;
     }
     entry.status = response.status;
-    await this.respond(res, response, emuReq.method);
+    counter.bytesOut += await this.respond(res, response, emuReq.method);
   }
 
   private async control(path: string, req: EmuRequest): Promise<EmuResponse> {
     if (path === 'requests' && req.method === 'GET') return json(200, this.log);
     if (path === 'requests' && req.method === 'DELETE') {
       this.log.length = 0;
+      return json(204, {});
+    }
+    if (path === 'traffic' && req.method === 'GET') return json(200, this.traffic.report());
+    if (path === 'traffic' && req.method === 'DELETE') {
+      this.traffic.reset();
       return json(204, {});
     }
     const config = () => ({
@@ -211,7 +223,8 @@ export class EmulatorServer {
     return json(404, { message: `Unknown control route ${req.method} ${CONTROL_PREFIX}${path}` });
   }
 
-  private async respond(res: http.ServerResponse, response: EmuResponse, method = 'GET'): Promise<void> {
+  /** Writes the answer; returns the body bytes sent (none for HEAD). */
+  private async respond(res: http.ServerResponse, response: EmuResponse, method = 'GET'): Promise<number> {
     const body = response.body ?? '';
     const headers: Record<string, string | number> = { ...response.headers };
     // A HEAD answer has no body but states the length of the body a GET would return.
@@ -221,10 +234,12 @@ export class EmulatorServer {
     }
     res.writeHead(response.status, headers);
     await new Promise<void>((resolve) => res.end(body, () => resolve()));
+    return method === 'HEAD' || response.status === 204 || response.status === 304 ? 0 : Buffer.byteLength(body);
   }
 }
 
-async function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
+/** The body (undefined when too large) and how many bytes arrived, as sent (aws-chunked framing included). */
+async function readBody(req: http.IncomingMessage): Promise<{ body: Buffer | undefined; received: number }> {
   const chunks: Buffer[] = [];
   let total = 0;
   let tooLarge = false;
@@ -233,5 +248,5 @@ async function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> 
     if (total > MAX_BODY_BYTES) tooLarge = true;
     if (!tooLarge) chunks.push(chunk);
   }
-  return tooLarge ? undefined : Buffer.concat(chunks);
+  return { body: tooLarge ? undefined : Buffer.concat(chunks), received: total };
 }

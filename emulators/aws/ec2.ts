@@ -79,6 +79,7 @@ export function createEc2Service(ctx: AwsContext): Service {
     name: 'ec2',
     matches: (req) => req.scope?.service === 'ec2',
     faultKey: (req) => `${requestRegion(req)} ${queryParams(req).get('Action')}`,
+    operation: (req) => queryParams(req).get('Action') ?? 'Unknown',
     handle(req) {
       const region = requestRegion(req);
       if (ctx.notEnabled.has(region)) {

@@ -186,6 +186,7 @@ export function createSsmService(ctx: AwsContext): Service {
   return {
     name: 'ssm',
     matches: (req) => req.scope?.service === 'ssm',
+    operation: target,
     faultKey(req) {
       let name = '';
       try {

@@ -140,6 +140,7 @@ export function createStsService(ctx: AwsContext): Service {
       if (req.method !== 'POST' || req.url.pathname !== '/') return false;
       return UNSIGNED_ACTIONS.includes(queryParams(req).get('Action') ?? '');
     },
+    operation: (req) => queryParams(req).get('Action') ?? 'Unknown',
     faultKey: (req) => {
       const params = queryParams(req);
       return `${requestRegion(req)} ${params.get('Action')} ${params.get('RoleArn') ?? ''} ${params.get('RoleSessionName') ?? ''}`;

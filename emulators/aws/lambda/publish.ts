@@ -39,7 +39,7 @@ function layerZip(call: LambdaCall, content: Record<string, unknown>): Buffer {
 
 /** An object of a bucket in the call's region and the caller's account, as Lambda reads layer content and code. */
 export function zipFromBucket(call: LambdaCall, bucketName: string, key: string): Buffer {
-  const bucket = call.ctx.s3.buckets.get(bucketName);
+  const bucket = call.ctx.s3.bucket(bucketName, call.region);
   if (!bucket) throw s3Failure('NoSuchBucket', 'The specified bucket does not exist');
   if (bucket.region !== call.region) {
     throw s3Failure(

@@ -151,6 +151,7 @@ export function createLambdaService(ctx: AwsContext): Service {
     name: 'lambda',
     matches: (req) =>
       req.scope ? req.scope.service === 'lambda' : /^\/(2018-10-31|2015-03-31|2017-03-31)\//.test(req.url.pathname),
+    operation: (req) => route(req)?.route.operation ?? 'Unknown',
     async handle(req) {
       try {
         return await dispatch(ctx, req);

@@ -1,60 +1,24 @@
-import { randomUUID } from 'node:crypto';
-import { xml, type EmuRequest, type EmuResponse, type Service } from '../../http.js';
+import type { EmuRequest, EmuResponse, Service } from '../../http.js';
 import type { AwsContext } from '../context.js';
 import { contentBucket } from '../lambda/state.js';
-import { escapeXml, requestRegion, tag } from '../protocol.js';
-import { decodeAwsChunked, isAwsChunked } from './chunked.js';
-import type { Bucket, S3Object } from './store.js';
+import { escapeXml, requestRegion } from '../protocol.js';
+import { usableBucket } from './access.js';
+import { bucketConfiguration, configurationOf, ownershipOf } from './config.js';
+import { copyObject, uploadPartCopyNotEmulated } from './copy.js';
+import { errorResponse, header, noSuchBucket, noSuchKey, NAMESPACE, ok, S3Error } from './errors.js';
+import { deleteObjects, listObjectsV2 } from './listing.js';
+import {
+  abortMultipartUpload,
+  completeMultipartUpload,
+  createMultipartUpload,
+  listMultipartUploads,
+  listParts,
+  uploadPart,
+} from './multipart.js';
+import { putObject, readObject } from './objects.js';
+import type { Bucket } from './store.js';
 
-const NAMESPACE = 'http://s3.amazonaws.com/doc/2006-03-01/';
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const CHECKSUMS = ['crc32', 'crc32c', 'crc64nvme', 'sha1', 'sha256'].map((c) => `x-amz-checksum-${c}`);
-
-class S3Error extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly extra: Record<string, string> = {},
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
-
-function errorResponse(err: S3Error, method: string): EmuResponse {
-  const requestId = randomUUID();
-  const fields = Object.entries(err.extra)
-    .map(([k, v]) => tag(k, v))
-    .join('');
-  const body =
-    method === 'HEAD'
-      ? ''
-      : `<?xml version="1.0" encoding="UTF-8"?>\n<Error>${tag('Code', err.code)}${tag('Message', err.message)}${fields}` +
-        `${tag('RequestId', requestId)}</Error>`;
-  return xml(err.status, body, { 'x-amz-request-id': requestId, ...err.headers });
-}
-
-function ok(status: number, headers: Record<string, string | number> = {}, body: Buffer | string = ''): EmuResponse {
-  return { status, headers: { 'x-amz-request-id': randomUUID(), ...headers }, body };
-}
-
-/** The bucket, as this caller may use it from this region (S3 answers 301 for a bucket of another region). */
-function usableBucket(ctx: AwsContext, req: EmuRequest, name: string, region: string): Bucket {
-  const bucket = ctx.s3.buckets.get(name);
-  if (!bucket) throw new S3Error(404, 'NoSuchBucket', 'The specified bucket does not exist', { BucketName: name });
-  if (bucket.region !== region) {
-    throw new S3Error(
-      301,
-      'PermanentRedirect',
-      'The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.',
-      { Endpoint: `${name}.s3.${bucket.region}.amazonaws.com`, Bucket: name },
-      { 'x-amz-bucket-region': bucket.region },
-    );
-  }
-  if (bucket.account !== ctx.caller(req).account) throw new S3Error(403, 'AccessDenied', 'Access Denied');
-  return bucket;
-}
 
 function createBucket(ctx: AwsContext, req: EmuRequest, name: string, region: string): EmuResponse {
   if (!BUCKET_NAME.test(name))
@@ -71,8 +35,9 @@ function createBucket(ctx: AwsContext, req: EmuRequest, name: string, region: st
       `${which} location constraint is incompatible for the region specific endpoint this request was sent to.`,
     );
   }
+  const ownership = ownershipOf(header(req, 'x-amz-object-ownership'));
   const account = ctx.caller(req).account;
-  const existing = ctx.s3.buckets.get(name);
+  const existing = ctx.s3.bucket(name, target);
   if (existing && existing.account !== account) {
     throw new S3Error(409, 'BucketAlreadyExists', 'The requested bucket name is not available.', { BucketName: name });
   }
@@ -81,45 +46,11 @@ function createBucket(ctx: AwsContext, req: EmuRequest, name: string, region: st
       409,
       'BucketAlreadyOwnedByYou',
       'Your previous request to create the named bucket succeeded and you already own it.',
-      {
-        BucketName: name,
-      },
+      { BucketName: name },
     );
   }
-  if (!existing) ctx.s3.create(name, target, account);
+  if (!existing) ctx.s3.create(name, target, account, ownership);
   return ok(200, { location: `/${name}` });
-}
-
-function objectHeaders(object: S3Object, req: EmuRequest): Record<string, string | number> {
-  const headers: Record<string, string | number> = {
-    etag: object.etag,
-    'last-modified': object.lastModified.toUTCString(),
-    'content-type': object.contentType,
-    'accept-ranges': 'bytes',
-  };
-  for (const [k, v] of Object.entries(object.metadata)) headers[`x-amz-meta-${k}`] = v;
-  if (String(req.headers['x-amz-checksum-mode'] ?? '').toUpperCase() === 'ENABLED')
-    Object.assign(headers, object.checksums);
-  return headers;
-}
-
-function putObject(ctx: AwsContext, req: EmuRequest, bucket: Bucket, key: string): EmuResponse {
-  const decoded = isAwsChunked(req.headers) ? decodeAwsChunked(req.body) : { body: req.body, trailers: {} };
-  const checksums: Record<string, string> = {};
-  for (const name of CHECKSUMS) {
-    const value = req.headers[name] ?? decoded.trailers[name];
-    if (typeof value === 'string') checksums[name] = value;
-  }
-  const metadata: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (name.startsWith('x-amz-meta-') && typeof value === 'string') metadata[name.slice(11)] = value;
-  }
-  const object = ctx.s3.put(bucket, key, decoded.body, {
-    contentType: String(req.headers['content-type'] ?? 'binary/octet-stream'),
-    checksums,
-    metadata,
-  });
-  return ok(200, { etag: object.etag, ...checksums });
 }
 
 /**
@@ -128,7 +59,7 @@ function putObject(ctx: AwsContext, req: EmuRequest, bucket: Bucket, key: string
  */
 function layerContent(ctx: AwsContext, req: EmuRequest, region: string, key: string): EmuResponse {
   const version = ctx.lambda.contentByKey(region, key) ?? ctx.functions.contentByKey(region, key);
-  if (!version) throw new S3Error(404, 'NoSuchKey', 'The specified key does not exist.', { Key: key });
+  if (!version) throw noSuchKey(key);
   const headers = {
     etag: `"${version.codeSha256}"`,
     'content-type': 'application/zip',
@@ -141,6 +72,56 @@ function layerContent(ctx: AwsContext, req: EmuRequest, region: string, key: str
   );
 }
 
+function bucketRequest(ctx: AwsContext, req: EmuRequest, name: string, region: string): EmuResponse {
+  const params = req.url.searchParams;
+  if (req.method === 'PUT' && !configurationOf(req)) return createBucket(ctx, req, name, region);
+  if (req.method === 'GET' && params.has('location')) {
+    const bucket = ctx.s3.bucket(name, region);
+    if (!bucket) throw noSuchBucket(name);
+    const value = bucket.region === 'us-east-1' ? '' : escapeXml(bucket.region);
+    return ok(
+      200,
+      { 'content-type': 'application/xml' },
+      `<?xml version="1.0" encoding="UTF-8"?>\n<LocationConstraint xmlns="${NAMESPACE}">${value}</LocationConstraint>`,
+    );
+  }
+  const bucket = usableBucket(ctx, req, name, region);
+  const which = configurationOf(req);
+  if (which) return bucketConfiguration(req, bucket, which);
+  if (req.method === 'HEAD') return ok(200, { 'x-amz-bucket-region': bucket.region });
+  if (req.method === 'GET' && params.has('uploads')) return listMultipartUploads(req, bucket);
+  if (req.method === 'GET' && params.get('list-type') === '2') return listObjectsV2(req, bucket);
+  if (req.method === 'POST' && params.has('delete')) return deleteObjects(req, bucket);
+  if (req.method === 'DELETE') {
+    if (bucket.objects.size) throw new S3Error(409, 'BucketNotEmpty', 'The bucket you tried to delete is not empty');
+    ctx.s3.remove(bucket);
+    return ok(204);
+  }
+  throw new S3Error(501, 'NotImplemented', `${req.method} ${req.url.search || ''} on a bucket is not emulated.`);
+}
+
+function objectRequest(ctx: AwsContext, req: EmuRequest, bucket: Bucket, key: string, region: string): EmuResponse {
+  const params = req.url.searchParams;
+  const uploadId = params.get('uploadId');
+  const copying = header(req, 'x-amz-copy-source') !== undefined;
+  if (req.method === 'POST' && params.has('uploads')) return createMultipartUpload(ctx, req, bucket, key);
+  if (uploadId !== null) {
+    if (req.method === 'PUT' && copying) throw uploadPartCopyNotEmulated();
+    if (req.method === 'PUT') return uploadPart(req, bucket, key, uploadId);
+    if (req.method === 'POST') return completeMultipartUpload(req, bucket, key, uploadId);
+    if (req.method === 'DELETE') return abortMultipartUpload(bucket, key, uploadId);
+    if (req.method === 'GET') return listParts(bucket, key, uploadId);
+  }
+  if (req.method === 'PUT' && copying) return copyObject(ctx, req, region, bucket, key);
+  if (req.method === 'PUT') return putObject(req, bucket, key, (b, k, body, fields) => ctx.s3.put(b, k, body, fields));
+  if (req.method === 'DELETE') {
+    bucket.objects.delete(key);
+    return ok(204);
+  }
+  if (req.method === 'GET' || req.method === 'HEAD') return readObject(req, bucket, key);
+  throw new S3Error(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.');
+}
+
 function handle(ctx: AwsContext, req: EmuRequest): EmuResponse {
   const region = requestRegion(req);
   const [, rawBucket = '', ...rest] = req.url.pathname.split('/');
@@ -151,44 +132,56 @@ function handle(ctx: AwsContext, req: EmuRequest): EmuResponse {
   if (lambdaRegion && name === contentBucket(lambdaRegion) && key && ['GET', 'HEAD'].includes(req.method)) {
     return layerContent(ctx, req, lambdaRegion, key);
   }
-  if (!key) {
-    if (req.method === 'PUT') return createBucket(ctx, req, name, region);
-    if (req.method === 'GET' && req.url.searchParams.has('location')) {
-      const bucket = ctx.s3.buckets.get(name);
-      if (!bucket) throw new S3Error(404, 'NoSuchBucket', 'The specified bucket does not exist', { BucketName: name });
-      const value = bucket.region === 'us-east-1' ? '' : escapeXml(bucket.region);
-      return xml(
-        200,
-        `<?xml version="1.0" encoding="UTF-8"?>\n<LocationConstraint xmlns="${NAMESPACE}">${value}</LocationConstraint>`,
-      );
-    }
-    const bucket = usableBucket(ctx, req, name, region);
-    if (req.method === 'HEAD') return ok(200, { 'x-amz-bucket-region': bucket.region });
-    if (req.method === 'DELETE') {
-      if (bucket.objects.size) throw new S3Error(409, 'BucketNotEmpty', 'The bucket you tried to delete is not empty');
-      ctx.s3.buckets.delete(name);
-      return ok(204);
-    }
-    throw new S3Error(501, 'NotImplemented', `${req.method} on a bucket is not emulated.`);
-  }
-  const bucket = usableBucket(ctx, req, name, region);
-  if (req.method === 'PUT') return putObject(ctx, req, bucket, key);
-  if (req.method === 'DELETE') {
-    bucket.objects.delete(key);
-    return ok(204);
-  }
-  const object = bucket.objects.get(key);
-  if (!object) throw new S3Error(404, 'NoSuchKey', 'The specified key does not exist.', { Key: key });
-  if (req.method === 'HEAD') return ok(200, { ...objectHeaders(object, req), 'content-length': object.body.length });
-  if (req.method === 'GET') return ok(200, objectHeaders(object, req), object.body);
-  throw new S3Error(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.');
+  if (!key) return bucketRequest(ctx, req, name, region);
+  return objectRequest(ctx, req, usableBucket(ctx, req, name, region), key, region);
 }
 
-/** S3, path-style (the endpoint is an IP address): buckets, objects, and the zips behind layer Content.Location. */
+/** The operation's name in S3's API, for the request log and the traffic counters. */
+function operation(req: EmuRequest): string {
+  const params = req.url.searchParams;
+  const [, bucket = '', ...rest] = req.url.pathname.split('/');
+  const key = rest.join('/');
+  const m = req.method;
+  if (!bucket) return 'ListBuckets';
+  if (!key) {
+    const which = configurationOf(req);
+    if (which) {
+      const noun = {
+        encryption: 'BucketEncryption',
+        publicAccessBlock: 'PublicAccessBlock',
+        ownershipControls: 'BucketOwnershipControls',
+        lifecycle: 'BucketLifecycleConfiguration',
+        tagging: 'BucketTagging',
+      }[which];
+      return `${{ GET: 'Get', PUT: 'Put', DELETE: 'Delete' }[m] ?? m}${noun}`;
+    }
+    if (m === 'PUT') return 'CreateBucket';
+    if (m === 'HEAD') return 'HeadBucket';
+    if (m === 'DELETE') return 'DeleteBucket';
+    if (m === 'POST' && params.has('delete')) return 'DeleteObjects';
+    if (params.has('location')) return 'GetBucketLocation';
+    if (params.has('uploads')) return 'ListMultipartUploads';
+    return params.get('list-type') === '2' ? 'ListObjectsV2' : 'ListObjects';
+  }
+  const copying = req.headers['x-amz-copy-source'] !== undefined;
+  if (m === 'POST' && params.has('uploads')) return 'CreateMultipartUpload';
+  if (params.has('uploadId')) {
+    if (m === 'PUT') return copying ? 'UploadPartCopy' : 'UploadPart';
+    return { POST: 'CompleteMultipartUpload', DELETE: 'AbortMultipartUpload', GET: 'ListParts' }[m] ?? m;
+  }
+  if (m === 'PUT') return copying ? 'CopyObject' : 'PutObject';
+  return { GET: 'GetObject', HEAD: 'HeadObject', DELETE: 'DeleteObject' }[m] ?? m;
+}
+
+/**
+ * S3, path-style (the endpoint is an IP address): buckets and their configuration, objects (single PUT, multipart,
+ * copies across regions), listing and bulk delete, and the zips behind layer Content.Location.
+ */
 export function createS3Service(ctx: AwsContext): Service {
   return {
     name: 's3',
     matches: (req) => req.scope?.service === 's3',
+    operation,
     handle(req) {
       try {
         return handle(ctx, req);
