@@ -10,7 +10,9 @@ import path from 'node:path';
 import { ROOT, runAction } from '../__fixtures__/action.js';
 import { build, makeTree, tempDir } from '../__fixtures__/layer-support.js';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
-import { BuildInputs, getBuildSettings } from '../src/action/build.js';
+import { getBuildSettings } from '../src/action/build.js';
+import { BUILD_INPUTS, parseBuildSettings, type BuildInput } from '../src/settings/build.js';
+import type { RawInputs } from '../src/settings/inputs.js';
 import { ConfigurationError } from '../src/errors.js';
 import { decideLayout, parseLayout } from '../src/layer/layout.js';
 import { checkVersion, defaultVersion } from '../src/layer/version.js';
@@ -22,15 +24,22 @@ afterEach(() => {
   process.env = { ...SAVED };
 });
 
+const ENV = {
+  GITHUB_WORKSPACE: '/work/space',
+  GITHUB_SHA: '0a1b2c3d4e5f60718293a4b5c6d7e8f901234567',
+  RUNNER_TEMP: '/runner/tmp',
+};
+const parse = (inputs: RawInputs<BuildInput>) =>
+  parseBuildSettings({ name: 'edge', path: 'layer', upload: 'false', ...inputs }, ENV);
+
+/** Through the action shell: the inputs as INPUT_* variables, as the runner sets them. */
 function withInputs(inputs: Record<string, string>): void {
   for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_')) delete process.env[key];
   Object.assign(process.env, {
     INPUT_NAME: 'edge',
     INPUT_PATH: 'layer',
     INPUT_UPLOAD: 'false',
-    GITHUB_WORKSPACE: '/work/space',
-    GITHUB_SHA: '0a1b2c3d4e5f60718293a4b5c6d7e8f901234567',
-    RUNNER_TEMP: '/runner/tmp',
+    ...ENV,
     ...inputs,
   });
 }
@@ -62,8 +71,9 @@ describe('version spellings', () => {
 
 describe('retention-days takes digits only', () => {
   test.each(['1e2', '0x10', '5.0', '+5', '-1', '0', '401'])('%p is refused', (value) => {
-    withInputs({ 'INPUT_RETENTION-DAYS': value });
-    expect(() => getBuildSettings()).toThrow(/^Input 'retention-days' must be a whole number from 1 to 400/);
+    expect(() => parse({ 'retention-days': value })).toThrow(
+      /^Input 'retention-days' must be a whole number from 1 to 400/,
+    );
   });
 
   test.each([
@@ -71,25 +81,24 @@ describe('retention-days takes digits only', () => {
     ['400', 400],
     ['', undefined],
   ])('%p is %p', (value, days) => {
-    withInputs({ 'INPUT_RETENTION-DAYS': value });
-    expect(getBuildSettings().retentionDays).toBe(days);
+    expect(parse({ 'retention-days': value }).retentionDays).toBe(days);
   });
 });
 
 test("every optional input given as '' (the root action passes no default of its own) means its default", () => {
   withInputs({});
   const defaults = getBuildSettings();
-  const optional = Object.values(BuildInputs).filter((n) => n !== 'name' && n !== 'path' && n !== 'upload');
+  const optional = BUILD_INPUTS.filter((n) => n !== 'name' && n !== 'path' && n !== 'upload');
   withInputs(Object.fromEntries(optional.map((n) => [`INPUT_${n.toUpperCase()}`, ''])));
   expect(getBuildSettings()).toEqual(defaults);
 });
 
 test('runtimes and architectures in any case are the lowercase ids AWS expects', () => {
-  withInputs({
-    'INPUT_COMPATIBLE-RUNTIMES': 'Python3.12\r\nPYTHON3.13\r\npython3.12\r\n',
-    'INPUT_COMPATIBLE-ARCHITECTURES': 'X86_64,\tARM64,',
+  const settings = parse({
+    'compatible-runtimes': 'Python3.12\r\nPYTHON3.13\r\npython3.12\r\n',
+    'compatible-architectures': 'X86_64,\tARM64,',
   });
-  expect(getBuildSettings()).toMatchObject({
+  expect(settings).toMatchObject({
     runtimes: ['python3.12', 'python3.13'],
     architectures: ['x86_64', 'arm64'],
   });

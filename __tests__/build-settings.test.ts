@@ -1,26 +1,22 @@
-import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import path from 'node:path';
-import { getBuildSettings, sourceDateEpoch } from '../src/action/build.js';
 import { ConfigurationError } from '../src/errors.js';
 import { checkContent, fitsInlineUpload, MAX_UNZIPPED_BYTES, extensionWarnings } from '../src/layer/limits.js';
 import { checkVersion, defaultVersion } from '../src/layer/version.js';
 import { DEFAULT_EPOCH_SECONDS } from '../src/layer/zip-format.js';
+import { parseBuildSettings, sourceDateEpoch, type BuildInput } from '../src/settings/build.js';
+import type { RawInputs } from '../src/settings/inputs.js';
 
-const SAVED = { ...process.env };
-const BASE: Record<string, string> = {
-  INPUT_NAME: 'my-layer',
-  INPUT_PATH: 'layer',
-  INPUT_UPLOAD: 'false',
+// The build command's inputs, as the runner passes them (by their action.yml names), and the run's environment.
+const BASE: RawInputs<BuildInput> = { name: 'my-layer', path: 'layer', upload: 'false' };
+const ENV: NodeJS.ProcessEnv = {
   GITHUB_WORKSPACE: '/work/space',
   GITHUB_SHA: '0a1b2c3d4e5f60718293a4b5c6d7e8f901234567',
   GITHUB_REF: 'refs/heads/main',
   RUNNER_TEMP: '/runner/tmp',
 };
-
-function withInputs(inputs: Record<string, string>): void {
-  for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_')) delete process.env[key];
-  Object.assign(process.env, BASE, inputs);
-}
+const parse = (inputs: RawInputs<BuildInput>, env: NodeJS.ProcessEnv = {}) =>
+  parseBuildSettings({ ...BASE, ...inputs }, { ...ENV, ...env });
 
 function errorOf(fn: () => unknown): Error {
   try {
@@ -31,20 +27,9 @@ function errorOf(fn: () => unknown): Error {
   throw new Error('expected an error');
 }
 
-beforeEach(() => {
-  delete process.env.SOURCE_DATE_EPOCH;
-  delete process.env.ACTIONS_RUNTIME_TOKEN;
-  delete process.env.ACTIONS_RESULTS_URL;
-  delete process.env.LLR_ARTIFACT_DIR;
-});
-afterEach(() => {
-  process.env = { ...SAVED };
-});
-
 describe('build inputs', () => {
   test('defaults', () => {
-    withInputs({});
-    expect(getBuildSettings()).toMatchObject({
+    expect(parse({})).toMatchObject({
       name: 'my-layer',
       path: path.resolve('/work/space', 'layer'),
       runtimes: [],
@@ -59,20 +44,20 @@ describe('build inputs', () => {
       upload: false,
       outputDir: path.join('/runner/tmp', 'lambda-layer-release', 'my-layer'),
       epochSeconds: DEFAULT_EPOCH_SECONDS,
-      commit: BASE.GITHUB_SHA,
+      commit: ENV.GITHUB_SHA,
       ref: 'refs/heads/main',
     });
   });
 
   test('lists take commas, spaces and newlines; duplicates collapse', () => {
-    withInputs({
-      'INPUT_COMPATIBLE-RUNTIMES': 'python3.12, python3.13\npython3.12',
-      'INPUT_COMPATIBLE-ARCHITECTURES': 'x86_64 arm64',
-      INPUT_EXCLUDE: 'tests/**\n*.md',
-      'INPUT_RETENTION-DAYS': '5',
-      'INPUT_ARTIFACT-NAME': 'custom',
+    const settings = parse({
+      'compatible-runtimes': 'python3.12, python3.13\npython3.12',
+      'compatible-architectures': 'x86_64 arm64',
+      exclude: 'tests/**\n*.md',
+      'retention-days': '5',
+      'artifact-name': 'custom',
     });
-    expect(getBuildSettings()).toMatchObject({
+    expect(settings).toMatchObject({
       runtimes: ['python3.12', 'python3.13'],
       architectures: ['x86_64', 'arm64'],
       exclude: ['tests/**', '*.md'],
@@ -82,8 +67,7 @@ describe('build inputs', () => {
   });
 
   test('a deprecated runtime is accepted with a warning', () => {
-    withInputs({ 'INPUT_COMPATIBLE-RUNTIMES': 'python3.8 nodejs22.x' });
-    const settings = getBuildSettings();
+    const settings = parse({ 'compatible-runtimes': 'python3.8 nodejs22.x' });
     expect(settings.runtimes).toEqual(['python3.8', 'nodejs22.x']);
     expect(settings.warnings).toEqual([expect.stringContaining('python3.8')]);
   });
@@ -94,67 +78,66 @@ describe('build inputs', () => {
     .join(',');
 
   // Every limit: one line, naming the input, thrown before anything is read or uploaded.
-  test.each<[string, Record<string, string>, string]>([
-    ['name missing', { INPUT_NAME: '' }, "Input 'name' is required"],
-    ['name pattern', { INPUT_NAME: 'my layer' }, "Input 'name' must be 1 to 140"],
-    ['name too long', { INPUT_NAME: 'x'.repeat(141) }, "Input 'name' must be 1 to 140"],
-    ['path missing', { INPUT_PATH: '' }, "Input 'path' is required"],
+  test.each<[string, RawInputs<BuildInput>, string]>([
+    ['name missing', { name: '' }, "Input 'name' is required"],
+    ['name pattern', { name: 'my layer' }, "Input 'name' must be 1 to 140"],
+    ['name too long', { name: 'x'.repeat(141) }, "Input 'name' must be 1 to 140"],
+    ['path missing', { path: '' }, "Input 'path' is required"],
     [
       'unknown runtime',
-      { 'INPUT_COMPATIBLE-RUNTIMES': 'python3.12 python4' },
+      { 'compatible-runtimes': 'python3.12 python4' },
       "Input 'compatible-runtimes' has unknown runtime 'python4'",
     ],
     [
       '16 runtimes',
-      { 'INPUT_COMPATIBLE-RUNTIMES': sixteen },
+      { 'compatible-runtimes': sixteen },
       "Input 'compatible-runtimes' lists 16 runtimes; Lambda allows at most 15",
     ],
     [
       'architecture',
-      { 'INPUT_COMPATIBLE-ARCHITECTURES': 'x86_64 amd64' },
+      { 'compatible-architectures': 'x86_64 amd64' },
       "Input 'compatible-architectures' must list x86_64 and/or arm64, got 'amd64'",
     ],
-    ['layout', { INPUT_LAYOUT: '../python' }, "Input 'layout' must be auto, none, or a relative folder"],
-    ['version', { INPUT_VERSION: '1.2' }, "Input 'version' must be a semantic version"],
+    ['layout', { layout: '../python' }, "Input 'layout' must be auto, none, or a relative folder"],
+    ['version', { version: '1.2' }, "Input 'version' must be a semantic version"],
     [
       'description',
-      { INPUT_DESCRIPTION: 'd'.repeat(257) },
+      { description: 'd'.repeat(257) },
       "Input 'description' is 257 characters; Lambda allows at most 256",
     ],
     [
       'license',
-      { 'INPUT_LICENSE-INFO': 'l'.repeat(513) },
+      { 'license-info': 'l'.repeat(513) },
       "Input 'license-info' is 513 characters; Lambda allows at most 512",
     ],
-    ['artifact name', { 'INPUT_ARTIFACT-NAME': 'a/b' }, "Input 'artifact-name' must be non-empty and free of"],
-    ['retention', { 'INPUT_RETENTION-DAYS': '0' }, "Input 'retention-days' must be a whole number from 1 to 400"],
-    ['upload flag', { INPUT_UPLOAD: 'maybe' }, "Input 'upload' must be true or false"],
+    ['artifact name', { 'artifact-name': 'a/b' }, "Input 'artifact-name' must be non-empty and free of"],
+    ['retention', { 'retention-days': '0' }, "Input 'retention-days' must be a whole number from 1 to 400"],
+    ['upload flag', { upload: 'maybe' }, "Input 'upload' must be true or false"],
     [
       'upload without the service',
-      { INPUT_UPLOAD: 'true' },
+      { upload: 'true' },
       "Input 'upload': the GitHub artifact service is not reachable here",
     ],
   ])('%s', (_name, inputs, message) => {
-    withInputs(inputs);
-    const error = errorOf(() => getBuildSettings());
+    const error = errorOf(() => parse(inputs));
     expect(error).toBeInstanceOf(ConfigurationError);
     expect(error.message).toContain(message);
     expect(error.message).not.toContain('\n');
   });
 
-  test.each([
-    ['exactly 15 runtimes', { 'INPUT_COMPATIBLE-RUNTIMES': sixteen.split(',').slice(0, 15).join(',') }],
-    ['description of 256', { INPUT_DESCRIPTION: 'd'.repeat(256) }],
-    ['license of 512', { 'INPUT_LICENSE-INFO': 'l'.repeat(512) }],
-    ['name of 140', { INPUT_NAME: 'x'.repeat(140) }],
+  test.each<[string, RawInputs<BuildInput>, NodeJS.ProcessEnv]>([
+    ['exactly 15 runtimes', { 'compatible-runtimes': sixteen.split(',').slice(0, 15).join(',') }, {}],
+    ['description of 256', { description: 'd'.repeat(256) }, {}],
+    ['license of 512', { 'license-info': 'l'.repeat(512) }, {}],
+    ['name of 140', { name: 'x'.repeat(140) }, {}],
     [
       'upload with the service',
-      { INPUT_UPLOAD: 'true', ACTIONS_RUNTIME_TOKEN: 't', ACTIONS_RESULTS_URL: 'http://127.0.0.1:1/' },
+      { upload: 'true' },
+      { ACTIONS_RUNTIME_TOKEN: 't', ACTIONS_RESULTS_URL: 'http://127.0.0.1:1/' },
     ],
-    ['upload to a local folder', { INPUT_UPLOAD: 'true', LLR_ARTIFACT_DIR: '/tmp/x' }],
-  ])('%s is accepted', (_name, inputs) => {
-    withInputs(inputs);
-    expect(() => getBuildSettings()).not.toThrow();
+    ['upload to a local folder', { upload: 'true' }, { LLR_ARTIFACT_DIR: '/tmp/x' }],
+  ])('%s is accepted', (_name, inputs, env) => {
+    expect(() => parse(inputs, env)).not.toThrow();
   });
 });
 

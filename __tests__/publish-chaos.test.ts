@@ -16,7 +16,7 @@ import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import { publishStep, type StepTiming } from '../src/action/publish.js';
 import { lambdaRegions } from '../src/aws/partitions.js';
 import { parseMarker } from '../src/publish/marker.js';
-import { parsePublishSettings } from '../src/publish/settings.js';
+import { parsePublishSettings } from '../src/settings/publish.js';
 import { makeZip } from '../__fixtures__/emulator-support.js';
 
 const REGIONS = lambdaRegions('aws').slice(0, 16);

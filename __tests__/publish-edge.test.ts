@@ -15,7 +15,7 @@ import { summaryTitle } from '../src/action/publish.js';
 import { checkVersion } from '../src/layer/version.js';
 import type { RegionOutcome } from '../src/publish/plan.js';
 import { progressLine } from '../src/publish/result.js';
-import { parsePublishSettings, PUBLISH_INPUTS } from '../src/publish/settings.js';
+import { parsePublishSettings, PUBLISH_INPUTS } from '../src/settings/publish.js';
 import { parseGrants } from '../src/publish/sharing.js';
 import { loadZip } from '../src/publish/source.js';
 import { plan } from '../__fixtures__/publish-support.js';

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { ConfigurationError } from '../src/errors.js';
-import { parsePublishSettings, type RawPublishInputs } from '../src/publish/settings.js';
+import { parsePublishSettings, type RawPublishInputs } from '../src/settings/publish.js';
 
 const base: RawPublishInputs = { name: 'otel', regions: 'us-east-1' };
 const parse = (extra: RawPublishInputs, envRegion?: string) => parsePublishSettings({ ...base, ...extra }, envRegion);

@@ -12,7 +12,7 @@ import { updateRelease, type Octokit } from '../src/release/github.js';
 import type { RegionResult, ResultRecord } from '../src/release/record.js';
 import { parseRecord, recordComment } from '../src/release/records.js';
 import { renderSection } from '../src/release/section.js';
-import { releaseRef, releaseTarget } from '../src/release/settings.js';
+import { releaseRef, releaseTarget } from '../src/settings/release.js';
 import { ArnMismatchError } from '../src/release/validate.js';
 
 let emu: RunningEmulator;

@@ -3,7 +3,7 @@ import { ConfigurationError } from '../src/errors.js';
 import { legArtifactName, legArtifactPrefix, legId, runtimeJobId } from '../src/release/legs.js';
 import { mergeRecords } from '../src/release/merge.js';
 import type { RegionResult, ResultRecord } from '../src/release/record.js';
-import { releaseTarget } from '../src/release/settings.js';
+import { releaseTarget } from '../src/settings/release.js';
 
 const arn = (region: string, version: number) => `arn:aws:lambda:${region}:123456789012:layer:otel:${version}`;
 const ok = (region: string, version: number): RegionResult => ({

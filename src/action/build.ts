@@ -1,44 +1,15 @@
 /**
- * The `build` command: inputs -> typed settings -> buildLayer -> artifact upload -> outputs and job summary.
+ * The `build` command: inputs -> typed settings (src/settings/build.ts) -> buildLayer -> artifact upload -> outputs
+ * and job summary.
  */
 import * as core from '@actions/core';
-import os from 'node:os';
 import path from 'node:path';
-import { artifactServiceProblem, artifactStoreFromEnv } from '../artifact/index.js';
+import { artifactStoreFromEnv } from '../artifact/index.js';
 import { uploadReplacing } from '../artifact/replace.js';
 import type { ArtifactStore, StoredArtifact } from '../artifact/store.js';
-import { ConfigurationError } from '../errors.js';
-import { buildLayer, type LayerBuild, type LayerBuildSettings } from '../layer/build.js';
-import { parseLayout } from '../layer/layout.js';
-import {
-  checkArchitectures,
-  checkArtifactName,
-  checkName,
-  checkRuntimes,
-  checkText,
-  MAX_DESCRIPTION,
-  MAX_LICENSE_INFO,
-} from '../layer/limits.js';
-import { DEFAULT_EXCLUDE, excludePatterns } from '../layer/walk.js';
-import { DEFAULT_EPOCH_SECONDS } from '../layer/zip-format.js';
-import { checkVersion, defaultVersion } from '../layer/version.js';
-import { getBoolean, getInteger, getList, getRequired, getString } from './inputs.js';
-
-/** Names in one place, shared with action.yml and the tests. */
-export const BuildInputs = {
-  name: 'name',
-  path: 'path',
-  runtimes: 'compatible-runtimes',
-  architectures: 'compatible-architectures',
-  layout: 'layout',
-  exclude: 'exclude',
-  version: 'version',
-  description: 'description',
-  licenseInfo: 'license-info',
-  artifactName: 'artifact-name',
-  retentionDays: 'retention-days',
-  upload: 'upload',
-} as const;
+import { buildLayer, type LayerBuild } from '../layer/build.js';
+import { BUILD_INPUTS, parseBuildSettings, type BuildSettings } from '../settings/build.js';
+import { gatherInputs } from './inputs.js';
 
 export const BuildOutputs = [
   'zip-path',
@@ -52,70 +23,9 @@ export const BuildOutputs = [
   'artifact-id',
 ] as const;
 
-export interface BuildSettings extends LayerBuildSettings {
-  artifactName: string;
-  retentionDays?: number;
-  upload: boolean;
-  /** Warnings found while reading the inputs (deprecated runtimes). */
-  warnings: string[];
-}
-
-/** Longest retention GitHub allows (private repositories; public ones are capped at 90 by the service). */
-const MAX_RETENTION_DAYS = 400;
-
-/** Reads and checks every input before anything is built, so a mistake costs no time and uploads nothing. */
+/** The inputs as the runner passes them, read and checked before anything is built. */
 export function getBuildSettings(env: NodeJS.ProcessEnv = process.env): BuildSettings {
-  const name = checkName(getRequired(BuildInputs.name));
-  const layerPath = getRequired(BuildInputs.path);
-  const { runtimes, warnings } = checkRuntimes(getList(BuildInputs.runtimes));
-  const architectures = checkArchitectures(getList(BuildInputs.architectures));
-  const layout = parseLayout(getString(BuildInputs.layout));
-  const excludeInput = excludePatterns(core.getInput(BuildInputs.exclude));
-  const versionInput = getString(BuildInputs.version);
-  const version = versionInput
-    ? checkVersion(versionInput)
-    : defaultVersion({ ref: env.GITHUB_REF, sha: env.GITHUB_SHA }, name);
-  const description = checkText(BuildInputs.description, getString(BuildInputs.description), MAX_DESCRIPTION);
-  const licenseInfo = checkText(BuildInputs.licenseInfo, getString(BuildInputs.licenseInfo), MAX_LICENSE_INFO);
-  const artifactName = checkArtifactName(getString(BuildInputs.artifactName) || `lambda-layer-${name}`);
-  const retention = getInteger(BuildInputs.retentionDays, 0, 1, MAX_RETENTION_DAYS);
-  const upload = getBoolean(BuildInputs.upload, true);
-  const noService = upload ? artifactServiceProblem(env) : undefined;
-  if (noService) {
-    throw new ConfigurationError(
-      `Input 'upload': ${noService}; set upload to false and publish with 'zip: \${{ steps.<id>.outputs.zip-path }}' in the same job.`,
-    );
-  }
-  const workspace = env.GITHUB_WORKSPACE || process.cwd();
-  return {
-    name,
-    path: path.resolve(workspace, layerPath),
-    runtimes,
-    architectures,
-    layout,
-    exclude: excludeInput.length ? excludeInput : DEFAULT_EXCLUDE,
-    version,
-    description,
-    licenseInfo,
-    outputDir: path.join(env.RUNNER_TEMP || os.tmpdir(), 'lambda-layer-release', name),
-    epochSeconds: sourceDateEpoch(env.SOURCE_DATE_EPOCH),
-    commit: env.GITHUB_SHA ?? '',
-    ref: env.GITHUB_REF ?? '',
-    runId: env.GITHUB_RUN_ID ?? '',
-    artifactName,
-    retentionDays: retention || undefined,
-    upload,
-    warnings,
-  };
-}
-
-/** SOURCE_DATE_EPOCH (reproducible-builds.org): whole seconds since 1970; unset means the fixed default. */
-export function sourceDateEpoch(value: string | undefined): number {
-  if (value === undefined || value.trim() === '') return DEFAULT_EPOCH_SECONDS;
-  if (!/^\d+$/.test(value.trim())) {
-    throw new ConfigurationError(`SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01, got '${value}'.`);
-  }
-  return Number(value.trim());
+  return parseBuildSettings(gatherInputs(BUILD_INPUTS), env);
 }
 
 export async function runBuild(store?: ArtifactStore): Promise<void> {

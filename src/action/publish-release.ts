@@ -15,10 +15,10 @@ import { artifactServiceProblem } from '../artifact/index.js';
 import type { ArtifactStore } from '../artifact/store.js';
 import { ConfigurationError, errorMessage } from '../errors.js';
 import type { PublishRun } from '../publish/publish.js';
-import type { PublishSettings } from '../publish/settings.js';
+import type { PublishSettings } from '../settings/publish.js';
 import { describeReleaseError, findRelease, updateRelease } from '../release/github.js';
 import { uploadLegRecord } from '../release/legs.js';
-import { parseRepository, releaseRef, releaseTarget, type ReleaseTarget } from '../release/settings.js';
+import { parseRepository, releaseRef, releaseTarget, type ReleaseTarget } from '../settings/release.js';
 import { octokitFor } from './octokit.js';
 
 export interface ReleasePlan {

@@ -19,15 +19,11 @@ import { defaultBackoffMs, DEFAULT_PUBLISH_ATTEMPTS } from '../publish/publish-c
 import { publishLayer, type PublishRun } from '../publish/publish.js';
 import { followUpFailure } from '../publish/followup.js';
 import { cell, pointerTable, progressLine, retentionTable, SUMMARY_HEADER, summaryRows } from '../publish/result.js';
-import {
-  parsePublishSettings,
-  PUBLISH_INPUTS,
-  type PublishSettings,
-  type RawPublishInputs,
-} from '../publish/settings.js';
 import type { SourceDeps } from '../publish/source.js';
 import { failureMessage, recordOutputs } from '../release/outputs.js';
 import { serializeRecord } from '../release/records.js';
+import { parsePublishSettings, PUBLISH_INPUTS, type PublishSettings } from '../settings/publish.js';
+import { gatherInputs } from './inputs.js';
 import { checkRelease, releasePlan, uploadLeg, writeRelease } from './publish-release.js';
 import { octokitFor } from './octokit.js';
 
@@ -41,9 +37,7 @@ export const PublishOutputs = {
 } as const;
 
 export function getPublishSettings(env: NodeJS.ProcessEnv = process.env): PublishSettings {
-  const raw: RawPublishInputs = Object.fromEntries(PUBLISH_INPUTS.map((name) => [name, core.getInput(name)]));
-  if (raw['github-token']) core.setSecret(raw['github-token']);
-  return parsePublishSettings(raw, env.AWS_REGION || env.AWS_DEFAULT_REGION);
+  return parsePublishSettings(gatherInputs(PUBLISH_INPUTS), env.AWS_REGION || env.AWS_DEFAULT_REGION);
 }
 
 /** The store an artifact source reads, or one line saying why there is none here and what to do instead. */

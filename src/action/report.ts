@@ -4,52 +4,19 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { artifactServiceProblem, artifactStoreFromEnv } from '../artifact/index.js';
-import { lambdaRegions } from '../aws/partitions.js';
-import { parseRegionSelection } from '../aws/regions.js';
 import { ConfigurationError } from '../errors.js';
 import { describeReleaseError, updateRelease } from '../release/github.js';
-import { FAIL_ON, failureMessage, recordOutputs, type FailOn } from '../release/outputs.js';
+import { failureMessage, recordOutputs } from '../release/outputs.js';
 import type { ResultRecord } from '../release/record.js';
 import { mergeLegs } from '../release/report.js';
 import { renderSection } from '../release/section.js';
-import { checkLayerName, parseRepository, releaseRef, releaseTarget, type ReleaseTarget } from '../release/settings.js';
-import { getChoice, getRequired, getString } from './inputs.js';
+import { parseRepository, releaseRef } from '../settings/release.js';
+import { parseReportSettings, REPORT_INPUTS, type ReportSettings } from '../settings/report.js';
+import { gatherInputs } from './inputs.js';
 import { octokitFor } from './octokit.js';
 
-export interface ReportInputs {
-  name: string;
-  release: ReleaseTarget;
-  failOn: FailOn;
-  token: string;
-  /** The regions the matrix covers; empty when not given. */
-  regions: string[];
-}
-
-/** `regions`: names checked as publish checks them, or `all`; `all-enabled` would need AWS, which report never asks. */
-function matrixRegions(value: string, env: NodeJS.ProcessEnv): string[] {
-  if (!value.trim()) return [];
-  const selection = parseRegionSelection(value, '', env.AWS_REGION || env.AWS_DEFAULT_REGION);
-  if (selection.expand === 'all-enabled') {
-    throw new ConfigurationError(
-      "Input 'regions' of report cannot be 'all-enabled' (report asks AWS nothing); name the regions the matrix covers, or 'all'.",
-    );
-  }
-  const all = selection.expand === 'all' ? lambdaRegions(selection.partition) : [];
-  return [...new Set([...selection.named, ...all])];
-}
-
-export function getReportInputs(env: NodeJS.ProcessEnv = process.env): ReportInputs {
-  const inputs: ReportInputs = {
-    name: checkLayerName(getRequired('name')),
-    release: releaseTarget(getString('release'), env),
-    failOn: getChoice('fail-on', FAIL_ON, 'any'),
-    token: getString('github-token'),
-    regions: matrixRegions(getString('regions'), env),
-  };
-  if (inputs.release.kind !== 'none' && !inputs.token) {
-    throw new ConfigurationError("Input 'github-token' is empty; the release cannot be updated without it.");
-  }
-  return inputs;
+export function getReportSettings(env: NodeJS.ProcessEnv = process.env): ReportSettings {
+  return parseReportSettings(gatherInputs(REPORT_INPUTS), env);
 }
 
 const logger = { info: (m: string) => core.info(m), warning: (m: string) => core.warning(m) };
@@ -62,7 +29,7 @@ async function summarize(markdown: string): Promise<void> {
  * Writes the release section and asset when the input names a release. Returns why it could not, as one line, so
  * the step fails only after the outputs and the summary are in place (as publish does); bugs keep their stack.
  */
-async function writeRelease(inputs: ReportInputs, record: ResultRecord): Promise<string | undefined> {
+async function writeRelease(inputs: ReportSettings, record: ResultRecord): Promise<string | undefined> {
   const ref = releaseRef(inputs.release);
   if (inputs.release.kind === 'none' || !ref) {
     if (inputs.release.kind === 'none') core.info(`No release updated: ${inputs.release.reason}.`);
@@ -85,7 +52,7 @@ async function writeRelease(inputs: ReportInputs, record: ResultRecord): Promise
 }
 
 export async function runReport(): Promise<void> {
-  const inputs = getReportInputs();
+  const inputs = getReportSettings();
   const noArtifacts = artifactServiceProblem();
   if (noArtifacts) {
     throw new ConfigurationError(

@@ -1,34 +1,21 @@
 /** `resolve`: a semver range to the newest matching layer version per region, from the account or from releases. */
 import * as core from '@actions/core';
 import { AwsClients } from '../aws/clients.js';
-import { checkCredentials, createCredentialProvider, type CredentialSettings } from '../aws/credentials.js';
+import { checkCredentials, createCredentialProvider } from '../aws/credentials.js';
 import { homeRegion, partitionOf } from '../aws/partitions.js';
-import { parseRegionSelection, resolveRegions, enabledRegions, type RegionSelection } from '../aws/regions.js';
+import { resolveRegions, enabledRegions, type RegionSelection } from '../aws/regions.js';
 import { ConfigurationError } from '../errors.js';
 import { sortRegions } from '../release/section.js';
-import { checkLayerName, parseRepository } from '../release/settings.js';
 import { listAwsRegions, type AwsCandidates } from '../resolve/aws.js';
 import { listGitHubCandidates } from '../resolve/github.js';
-import { parseRange, type Candidate, type VersionRange } from '../resolve/range.js';
+import type { Candidate, VersionRange } from '../resolve/range.js';
 import { resolveFromCandidates, type Resolution } from '../resolve/resolve.js';
-import { getChoice, getList, getRequired, getString } from './inputs.js';
+import { parseResolveSettings, RESOLVE_INPUTS, type ResolveSettings } from '../settings/resolve.js';
+import { gatherInputs } from './inputs.js';
 import { octokitFor } from './octokit.js';
 
-export const SOURCES = ['aws', 'github'] as const;
-
-export interface ResolveInputs {
-  name: string;
-  range: VersionRange;
-  /** Source aws: the regions input as publish reads it (names, `all`, `all-enabled`). */
-  selection?: RegionSelection;
-  /** Source github: the regions named; with `everyRegion` (empty or `all`) every region the releases list, too. */
-  regions: string[];
-  everyRegion?: boolean;
-  source: (typeof SOURCES)[number];
-  /** Source github only: the repository whose releases are read. */
-  repository?: { owner: string; repo: string };
-  token: string;
-  credentials: CredentialSettings;
+export function getResolveSettings(env: NodeJS.ProcessEnv = process.env): ResolveSettings {
+  return parseResolveSettings(gatherInputs(RESOLVE_INPUTS), env);
 }
 
 /** Where the candidates came from: every region looked at, and those the user did not name. */
@@ -36,44 +23,6 @@ interface Found {
   regions: string[];
   optional: Set<string>;
   candidates: Map<string, Candidate[]>;
-}
-
-function githubRegions(): { regions: string[]; everyRegion: boolean } {
-  const tokens = [...new Set(getList('regions').map((r) => r.toLowerCase()))];
-  const regions = tokens.filter((r) => r !== 'all');
-  if (regions.includes('all-enabled')) {
-    throw new ConfigurationError(
-      "Input 'regions': 'all-enabled' asks the AWS account, which source: github does not use; name the regions, or use 'all' (every region the releases list).",
-    );
-  }
-  const unknown = regions.find((r) => !partitionOf(r));
-  if (unknown)
-    throw new ConfigurationError(`Input 'regions' has unknown region '${unknown}'; use names such as us-east-1.`);
-  return { regions, everyRegion: tokens.length === 0 || tokens.includes('all') };
-}
-
-export function getResolveInputs(env: NodeJS.ProcessEnv = process.env): ResolveInputs {
-  const name = checkLayerName(getRequired('name'));
-  const range = parseRange(getString('version'));
-  const source = getChoice('source', SOURCES, 'aws');
-  const credentials: CredentialSettings = {
-    roleToAssume: getString('role-to-assume') || undefined,
-    roleSessionName: getString('role-session-name') || 'lambda-layer-release',
-    audience: getString('audience') || 'sts.amazonaws.com',
-  };
-  const token = getString('github-token');
-  if (source === 'aws') {
-    const selection = parseRegionSelection(getString('regions'), '', env.AWS_REGION || env.AWS_DEFAULT_REGION);
-    return { name, range, selection, regions: [], source, token, credentials };
-  }
-  const { regions, everyRegion } = githubRegions();
-  const repository = parseRepository(getString('repository') || env.GITHUB_REPOSITORY || '');
-  if (!token) {
-    throw new ConfigurationError(
-      `Input 'github-token' is empty; source: github needs a token that can read ${repository.owner}/${repository.repo}.`,
-    );
-  }
-  return { name, range, regions, everyRegion, source, repository, token, credentials };
 }
 
 /** The regions that could be listed; logs the optional ones left out, and fails when none is left. */
@@ -97,7 +46,7 @@ function listedRegions(name: string, all: string[], listed: AwsCandidates): stri
   throw new ConfigurationError(`Layer '${name}' could not be listed in any of ${all.length} region(s): ${why}.`);
 }
 
-async function fromAws(inputs: ResolveInputs, selection: RegionSelection, env: NodeJS.ProcessEnv): Promise<Found> {
+async function fromAws(inputs: ResolveSettings, selection: RegionSelection, env: NodeJS.ProcessEnv): Promise<Found> {
   const own = env.AWS_REGION || env.AWS_DEFAULT_REGION;
   const stsRegion = own && partitionOf(own) === selection.partition ? own : homeRegion(selection.partition);
   const deps = {
@@ -129,7 +78,7 @@ async function fromAws(inputs: ResolveInputs, selection: RegionSelection, env: N
   }
 }
 
-async function fromGitHub(inputs: ResolveInputs, repository: { owner: string; repo: string }): Promise<Found> {
+async function fromGitHub(inputs: ResolveSettings, repository: { owner: string; repo: string }): Promise<Found> {
   const octokit = octokitFor(inputs.token);
   const { candidates, records } = await listGitHubCandidates({
     octokit,
@@ -151,7 +100,7 @@ async function fromGitHub(inputs: ResolveInputs, repository: { owner: string; re
 }
 
 /** Optional regions left out: a layer that is absent there is expected, one that has only other versions is not. */
-function reportSkipped(inputs: ResolveInputs, resolution: Resolution): void {
+function reportSkipped(inputs: ResolveSettings, resolution: Resolution): void {
   const skipped = Object.entries(resolution.skipped ?? {});
   const absent = skipped.filter(([, why]) => why === 'no versions').map(([r]) => r);
   const other = skipped.filter(([, why]) => why !== 'no versions');
@@ -181,7 +130,7 @@ function summaryTable(name: string, range: VersionRange, resolution: Resolution)
 }
 
 export async function runResolve(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const inputs = getResolveInputs(env);
+  const inputs = getResolveSettings(env);
   const found = inputs.selection
     ? await fromAws(inputs, inputs.selection, env)
     : await fromGitHub(inputs, inputs.repository!);

@@ -4,6 +4,7 @@
  */
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { ConfigurationError } from '../errors.js';
+import { splitList } from '../settings/inputs.js';
 import { describeAwsError } from './errors.js';
 import { homeRegion, lambdaRegions, partitionOf, type Partition } from './partitions.js';
 
@@ -16,12 +17,7 @@ export interface RegionSelection {
   exclude: string[];
 }
 
-function split(value: string): string[] {
-  return value
-    .split(/[\s,]+/)
-    .map((s) => s.trim().toLowerCase())
-    .filter(Boolean);
-}
+const split = (value: string): string[] => splitList(value).map((s) => s.toLowerCase());
 
 function checkRegion(input: string, region: string): Partition {
   const partition = partitionOf(region);

@@ -14,7 +14,7 @@ import { parseLayerVersionArn } from '../aws/arn.js';
 import type { FailOn } from '../release/outputs.js';
 import type { ResultRecord } from '../release/record.js';
 import type { Logger, PublishPlan, RegionOutcome } from './plan.js';
-import type { PublishSettings } from './settings.js';
+import type { PublishSettings } from '../settings/publish.js';
 import { failureReason } from './region.js';
 import { retryRegion, type RegionRetryDeps } from './region-retry.js';
 import { applyRetention, RECENT_MS, type RegionRetention } from './retention.js';

@@ -17,7 +17,7 @@ import {
 import { codeSha256Of } from '../layer/manifest.js';
 import { describe, type Marker } from './marker.js';
 import type { VerifiedLayer } from './plan.js';
-import type { PublishSettings } from './settings.js';
+import type { PublishSettings } from '../settings/publish.js';
 import type { LoadedZip } from './source.js';
 
 export function verifiedLayer(

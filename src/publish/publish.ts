@@ -17,7 +17,7 @@ import type { Logger, PublishPlan, RegionOutcome, UploadMethod, VerifiedLayer } 
 import { toResultRecord } from './result.js';
 import { publishAligned } from './padding.js';
 import { publishRegions } from './run.js';
-import type { PublishSettings } from './settings.js';
+import type { PublishSettings } from '../settings/publish.js';
 import { loadZip, type SourceDeps } from './source.js';
 import { bucketFor, stageZip, stagingKey } from './staging.js';
 import { validateSsmPrefix } from './ssm.js';

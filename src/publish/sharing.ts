@@ -3,6 +3,7 @@
  * sees what an earlier run added and adds only what is missing (AWS answers 409 for a duplicate id; that is success).
  */
 import { ConfigurationError } from '../errors.js';
+import { splitList } from '../settings/inputs.js';
 
 export type Grant = { kind: 'public' } | { kind: 'account'; id: string } | { kind: 'organization'; id: string };
 
@@ -42,7 +43,7 @@ function parseGrant(token: string, partition: string | undefined): Grant | undef
 export function parseGrants(value: string, partition?: string): Grant[] {
   const grants: Grant[] = [];
   const seen = new Set<string>();
-  for (const token of value.split(/[\s,]+/).filter(Boolean)) {
+  for (const token of splitList(value)) {
     const grant = parseGrant(token, partition);
     if (!grant) {
       throw new ConfigurationError(

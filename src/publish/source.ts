@@ -12,7 +12,7 @@ import { MANIFEST_FILE, parseManifest, type Manifest } from '../layer/manifest.j
 import { inspectZip, type ZipContents } from '../layer/ready-zip.js';
 import { checkCommit, findNewestBuild, type WorkflowRun } from './runs.js';
 import { defaultVersion } from '../layer/version.js';
-import type { PublishSettings, RunChoice } from './settings.js';
+import type { PublishSettings, RunChoice } from '../settings/publish.js';
 
 export interface SourceDeps {
   store?: ArtifactStore;

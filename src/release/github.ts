@@ -8,7 +8,7 @@ import { assetName, recordComment, serializeRecord } from './records.js';
 import { patchBody, planBody } from './body.js';
 import type { ResultRecord } from './record.js';
 import { BODY_LIMIT, renderSection, renderShortSection } from './section.js';
-import type { ReleasePayload } from './settings.js';
+import type { ReleasePayload } from '../settings/release.js';
 import { validateArns } from './validate.js';
 
 export type Octokit = ReturnType<typeof getOctokit>;

@@ -93,16 +93,6 @@ export function releaseRef(target: ReleaseTarget): ReleasePayload | { tag: strin
   return undefined;
 }
 
-const LAYER_NAME = /^[A-Za-z0-9_-]{1,140}$/;
-
-/** Layer names as Lambda allows them; also what keeps the release markers and artifact names unambiguous. */
-export function checkLayerName(value: string, input = 'name'): string {
-  if (!LAYER_NAME.test(value)) {
-    throw new ConfigurationError(`Input '${input}' must be 1-140 of A-Za-z0-9-_, got '${value}'.`);
-  }
-  return value;
-}
-
 /**
  * `owner/repo`, from an input or GITHUB_REPOSITORY. The repository's web address is accepted too
  * (`https://github.com/owner/repo`, with or without `.git`), since that is what users copy from the browser.
