@@ -204,6 +204,22 @@ export async function rawAws(
   return { status: response.status, headers: response.headers, text, json };
 }
 
+/** moto checks that a function's execution role exists in its IAM (AWS checks that Lambda can assume it). */
+export async function createMotoRole(url: string, roleName: string): Promise<void> {
+  const body = new URLSearchParams({
+    Action: 'CreateRole',
+    Version: '2010-05-08',
+    RoleName: roleName,
+    AssumeRolePolicyDocument: JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    }),
+  }).toString();
+  const headers = { 'content-type': 'application/x-www-form-urlencoded' };
+  const created = await rawAws(url, 'iam', 'us-east-1', 'POST', '/', body, headers);
+  if (created.status !== 200) throw new Error(`moto CreateRole: ${created.status} ${created.text}`);
+}
+
 /** Calls a route under /__emulator/ and returns its JSON answer. */
 export async function control(url: string, method: string, route: string, body?: unknown): Promise<unknown> {
   const response = await fetch(`${url}/__emulator/${route}`, {

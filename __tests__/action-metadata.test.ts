@@ -67,6 +67,25 @@ const SPEC: Record<string, { inputs: string[]; outputs: string[] }> = {
     inputs: ['name', 'version', 'regions', 'source', 'repository'],
     outputs: ['arns', 'versions', 'layer-version-arn', 'resolved-version'],
   },
+  rollout: {
+    inputs: [
+      'name',
+      'regions',
+      'functions',
+      'version',
+      'source',
+      'alias',
+      'max-parallel',
+      'dry-run',
+      'fail-on',
+      'role-to-assume',
+      'role-session-name',
+      'audience',
+      'repository',
+      'github-token',
+    ],
+    outputs: ['updated', 'unchanged', 'failed-functions', 'result-path'],
+  },
 };
 
 describe.each(COMMANDS)('%s/action.yml', (command) => {

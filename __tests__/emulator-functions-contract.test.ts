@@ -17,8 +17,8 @@ import {
   awsCli,
   awsCliMissing,
   awsClis,
+  createMotoRole,
   motoMissing,
-  rawAws,
   startMoto,
   tempDir,
   type AwsCliBinary,
@@ -76,22 +76,6 @@ export const MOTO_FUNCTION_DIFFERENCES: Record<string, Outcome> = {
 type Backend = 'emulator' | 'moto';
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/functions-contract`;
 
-/** moto checks that the execution role exists in its IAM (AWS checks that Lambda can assume it). */
-async function createRole(url: string): Promise<void> {
-  const body = new URLSearchParams({
-    Action: 'CreateRole',
-    Version: '2010-05-08',
-    RoleName: 'functions-contract',
-    AssumeRolePolicyDocument: JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-    }),
-  }).toString();
-  const headers = { 'content-type': 'application/x-www-form-urlencoded' };
-  const created = await rawAws(url, 'iam', 'us-east-1', 'POST', '/', body, headers);
-  if (created.status !== 200) throw new Error(`moto CreateRole: ${created.status} ${created.text}`);
-}
-
 function describeFunctionContract(
   backend: Backend,
   skipReason: string | undefined,
@@ -117,7 +101,7 @@ function describeFunctionContract(
       };
       const codePath = path.join(dir, 'code.zip');
       await writeFile(codePath, CODE);
-      if (backend === 'moto') await createRole(server.url);
+      if (backend === 'moto') await createMotoRole(server.url, 'functions-contract');
       const credentials = {
         accessKeyId: DUMMY_ENV.AWS_ACCESS_KEY_ID,
         secretAccessKey: DUMMY_ENV.AWS_SECRET_ACCESS_KEY,

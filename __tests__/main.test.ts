@@ -7,7 +7,7 @@ describe('parseCommand', () => {
   });
   test('refuses an unknown command with the list', () => {
     expect(() => parseCommand('deploy')).toThrow(
-      "Invalid command 'deploy'. Expected one of: build, publish, report, resolve.",
+      "Invalid command 'deploy'. Expected one of: build, publish, report, resolve, rollout.",
     );
   });
 });

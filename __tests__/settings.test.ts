@@ -10,6 +10,7 @@ import { DEFAULTS, inputReader, splitList, type RawInputs } from '../src/setting
 import { PUBLISH_INPUTS } from '../src/settings/publish.js';
 import { parseReportSettings, REPORT_INPUTS, type ReportInput } from '../src/settings/report.js';
 import { parseResolveSettings, RESOLVE_INPUTS, type ResolveInput } from '../src/settings/resolve.js';
+import { ROLLOUT_INPUTS } from '../src/settings/rollout.js';
 
 function errorOf(fn: () => unknown): Error {
   try {
@@ -122,6 +123,7 @@ describe("DEFAULTS are the action.yml files' defaults", () => {
     publish: PUBLISH_INPUTS,
     report: REPORT_INPUTS,
     resolve: RESOLVE_INPUTS,
+    rollout: ROLLOUT_INPUTS,
   } as const;
   test.each(Object.keys(commands) as (keyof typeof commands)[])('%s', async (command) => {
     const spec = await readAction(`${command}/action.yml`);

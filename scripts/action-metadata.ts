@@ -10,7 +10,7 @@ import * as prettier from 'prettier';
 import YAML from 'yaml';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const COMMANDS = ['build', 'publish', 'report', 'resolve'] as const;
+export const COMMANDS = ['build', 'publish', 'report', 'resolve', 'rollout'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface InputSpec {
@@ -92,7 +92,7 @@ export function rootAction(subs: Record<Command, ActionSpec>): ActionSpec {
 
 export function renderRootYaml(spec: ActionSpec): string {
   const header =
-    '# Generated from build/, publish/, report/ and resolve/action.yml by `npm run generate`; do not edit by hand.\n';
+    '# Generated from build/, publish/, report/, resolve/ and rollout/action.yml by `npm run generate`; do not edit by hand.\n';
   return header + YAML.stringify(spec, { lineWidth: 0 });
 }
 

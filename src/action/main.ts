@@ -4,8 +4,9 @@ import { runBuild } from './build.js';
 import { runPublish } from './publish.js';
 import { runReport } from './report.js';
 import { runResolve } from './resolve.js';
+import { runRollout } from './rollout.js';
 
-export const COMMANDS = ['build', 'publish', 'report', 'resolve'] as const;
+export const COMMANDS = ['build', 'publish', 'report', 'resolve', 'rollout'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 const RUNNERS: Record<Command, () => Promise<void>> = {
@@ -13,6 +14,7 @@ const RUNNERS: Record<Command, () => Promise<void>> = {
   publish: runPublish,
   report: runReport,
   resolve: runResolve,
+  rollout: runRollout,
 };
 
 export function parseCommand(value: string): Command {

@@ -42,6 +42,14 @@ export const DEFAULTS = {
   },
   report: { release: 'auto', 'fail-on': 'any' },
   resolve: { ...CREDENTIAL_DEFAULTS, version: 'latest', source: 'aws' },
+  rollout: {
+    ...CREDENTIAL_DEFAULTS,
+    functions: 'tagged',
+    source: 'aws',
+    'max-parallel': '4',
+    'dry-run': 'false',
+    'fail-on': 'any',
+  },
 } as const satisfies Record<string, Record<string, string>>;
 
 export interface InputReader<Name extends string> {
