@@ -106,8 +106,8 @@ function sdkSetup(endpoint: string): Setup {
 }
 
 /**
- * Declares the contract suite for one backend. All cases run in beforeAll through a pool (each CLI start costs
- * about half a second), then each case is its own test.
+ * Declares the contract suite for one backend. All cases run in beforeAll through a pool (the CLI calls share two
+ * long-lived CLI processes: see awsCli), then each case is its own test.
  */
 export function describeLambdaContract(
   backend: Backend,
@@ -127,7 +127,9 @@ export function describeLambdaContract(
     beforeAll(async () => {
       const backendServer = await start();
       const dir = await tempDir('llr-contract-');
+      const cliProcesses = await awsCli(backendServer.url, dir, cli.path);
       stop = async () => {
+        await cliProcesses.close();
         await backendServer.stop();
         await rm(dir, { recursive: true, force: true });
       };
@@ -136,7 +138,7 @@ export function describeLambdaContract(
       await writeFile(zipPath, ZIP);
       await writeFile(bigZipPath, makeZip({ 'big.bin': Buffer.alloc(BIG_ENTRY_BYTES) }));
       const env = {
-        cli: await awsCli(backendServer.url, dir, cli.path),
+        cli: cliProcesses,
         setup: sdkSetup(backendServer.url),
         zipPath,
         bigZipPath,

@@ -1,11 +1,12 @@
 /** Helpers for the emulator's contract tests: zips, the AWS CLI, moto, free ports. */
 import { afterAll, beforeAll, describe } from '@jest/globals';
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { startAwsRunner, type CliRun } from './aws-cli-batch.js';
 import { craftZip } from './zip-craft.js';
 
 export const DUMMY_ENV = {
@@ -52,6 +53,9 @@ export interface CliResult {
 
 export type Cli = (...args: string[]) => Promise<CliResult>;
 
+/** A CLI whose processes the suite ends in its afterAll. */
+export type ClosableCli = Cli & { close(): Promise<void> };
+
 export interface AwsCliBinary {
   /** `v1` or `v2`, from `aws --version`. */
   major: string;
@@ -72,8 +76,12 @@ export function awsClis(): AwsCliBinary[] {
   return [...found].map(([major, path]) => ({ major, path }));
 }
 
-/** Runs `aws --endpoint-url URL ...` with empty config files and dummy keys, nothing from this machine. */
-export async function awsCli(endpoint: string, dir: string, binary = 'aws'): Promise<Cli> {
+/**
+ * Runs `aws --endpoint-url URL ...` with empty config files and dummy keys, nothing from this machine. The calls go
+ * through at most `processes` long-lived CLI processes (aws-cli-batch.ts) rather than one process per call (0: one
+ * process per call, as a user runs it); close() ends them.
+ */
+export async function awsCli(endpoint: string, dir: string, binary = 'aws', processes = 2): Promise<ClosableCli> {
   const config = path.join(dir, 'config');
   const credentials = path.join(dir, 'credentials');
   await writeFile(config, '');
@@ -88,28 +96,24 @@ export async function awsCli(endpoint: string, dir: string, binary = 'aws'): Pro
     AWS_MAX_ATTEMPTS: '1',
     ...DUMMY_ENV,
   };
-  return (...args) =>
-    new Promise((resolve) => {
-      execFile(
-        binary,
-        ['--endpoint-url', endpoint, '--output', 'json', ...args],
-        { env, maxBuffer: 64 * 1024 * 1024, timeout: 60_000 },
-        (err, stdout, stderr) => {
-          if (!err) {
-            try {
-              resolve({ json: stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : {}, stderr });
-            } catch {
-              // A command that prints text (aws s3 cp) must not leave the caller waiting on a thrown callback.
-              resolve({ error: `not JSON: ${stdout.slice(0, 200)}`, stderr });
-            }
-            return;
-          }
-          const code =
-            /An error occurred \(([^)]+)\)/.exec(stderr)?.[1] ?? `exit ${String(err.code)}: ${stderr.trim()}`;
-          resolve({ error: code, stderr });
-        },
-      );
-    });
+  const runner = await startAwsRunner(binary, env, processes);
+  const cli = async (...args: string[]) =>
+    cliResult(await runner.run(['--endpoint-url', endpoint, '--output', 'json', ...args]));
+  return Object.assign(cli, { close: () => runner.close() });
+}
+
+/** A run as a CliResult: the JSON it printed, or the error code of "An error occurred (Code) when calling ...". */
+export function cliResult({ rc, stdout, stderr }: CliRun): CliResult {
+  if (rc === 0) {
+    try {
+      return { json: stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : {}, stderr };
+    } catch {
+      // A command that prints text (aws s3 cp).
+      return { error: `not JSON: ${stdout.slice(0, 200)}`, stderr };
+    }
+  }
+  const code = /An error occurred \(([^)]+)\)/.exec(stderr)?.[1] ?? `exit ${String(rc)}: ${stderr.trim()}`;
+  return { error: code, stderr };
 }
 
 /** Why moto cannot be used here, or undefined when it can. */

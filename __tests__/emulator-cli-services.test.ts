@@ -2,14 +2,14 @@
  * The AWS CLI against the emulator beyond the Lambda contract (emulator-lambda-cli.test.ts): its auto-pagination
  * (--max-items, --page-size, --starting-token) over NextMarker and NextToken, STS, EC2 and S3 high-level commands.
  * Every CLI major version installed here runs it (v1 from pip, v2 from Debian's awscli). All commands run in
- * beforeAll through a small pool (each CLI start costs about half a second).
+ * beforeAll through a small pool of long-lived CLI processes (awsCli).
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
-import { awsCli, awsClis, makeZip, tempDir, type Cli, type CliResult } from '../__fixtures__/emulator-support.js';
+import { awsCli, awsClis, makeZip, tempDir, type CliResult } from '../__fixtures__/emulator-support.js';
 
 const ACCOUNT = '123456789012';
 
@@ -36,12 +36,14 @@ if (CLIS.length === 0) test.skip('skipped: the AWS CLI (`aws`) is not installed'
 describe.each(CLIS)('AWS CLI $major ($path)', ({ path: binary }) => {
   let emulator: RunningEmulator;
   let dir: string;
+  let closeCli: (() => Promise<void>) | undefined;
   const results = new Map<string, CliResult>();
 
   beforeAll(async () => {
     emulator = await startEmulator({ aws: { notEnabled: ['me-central-1'] } });
     dir = await tempDir('llr-cli-services-');
-    const cli: Cli = await awsCli(emulator.url, dir, binary);
+    const cli = await awsCli(emulator.url, dir, binary);
+    closeCli = cli.close;
     const zip = path.join(dir, 'layer.zip');
     await writeFile(zip, makeZip({ 'bin/cli': 'x' }));
     for (let i = 0; i < 5; i++) {
@@ -66,8 +68,36 @@ describe.each(CLIS)('AWS CLI $major ($path)', ({ path: binary }) => {
     );
   }, 120_000);
   afterAll(async () => {
+    await closeCli?.();
     await emulator?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  test('a call in a shared CLI process answers as the same call in a process of its own', async () => {
+    const once = await awsCli(emulator.url, dir, binary, 0);
+    const shared = await awsCli(emulator.url, dir, binary, 1);
+    try {
+      const calls = [
+        ['sts', 'get-caller-identity'],
+        ['s3api', 'head-object', '--bucket', 'cli-bucket', '--key', 'none.zip'],
+        // A usage error: argparse's message and exit status 252 (v2) / 2 (v1).
+        ['lambda', 'list-layer-version', '--layer-name', 'cli-paged'],
+        // A --debug call, then a call in the same process: each answers as it does alone.
+        ['ssm', 'get-parameters-by-path', '--path', '/cli', '--recursive', '--page-size', '2', '--debug'],
+        ['ssm', 'get-parameters-by-path', '--path', '/cli/deep', '--page-size', '2'],
+      ];
+      for (const call of calls) {
+        const [alone, batched] = [await once(...call), await shared(...call)];
+        if (call.includes('--debug')) {
+          const requests = (r: CliResult) => r.stderr.match(/Making request for OperationModel/g)?.length;
+          expect([call, requests(batched), batched.json]).toEqual([call, requests(alone), alone.json]);
+        } else {
+          expect([call, batched]).toEqual([call, alone]);
+        }
+      }
+    } finally {
+      await Promise.all([once.close(), shared.close()]);
+    }
   });
 
   const versions = (name: string) =>

@@ -95,7 +95,9 @@ function describeFunctionContract(
     beforeAll(async () => {
       const server = await start();
       const dir = await tempDir('llr-functions-contract-');
+      const cliProcesses = await awsCli(server.url, dir, cli.path);
       stop = async () => {
+        await cliProcesses.close();
         await server.stop();
         await rm(dir, { recursive: true, force: true });
       };
@@ -109,7 +111,7 @@ function describeFunctionContract(
       const env: FunctionEnv = {
         lambda: (region) => new LambdaClient({ region, endpoint: server.url, credentials, maxAttempts: 1 }),
         role: ROLE,
-        cli: await awsCli(server.url, dir, cli.path),
+        cli: cliProcesses,
         codePath,
         settleMs: server.settleMs,
       };
