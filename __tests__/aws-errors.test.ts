@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { classifyAwsError, describeAwsError, retryAfterMs } from '../src/aws/errors.js';
+import { awsFailure, classifyAwsError, describeAwsError, retryAfterMs } from '../src/aws/errors.js';
+import { ConfigurationError, ServiceError } from '../src/errors.js';
 import { awsError, networkError } from '../__fixtures__/publish-support.js';
 
 describe('classifyAwsError', () => {
@@ -60,5 +61,23 @@ describe('describeAwsError', () => {
   test('Retry-After is read from Lambda’s throttle', () => {
     expect(retryAfterMs(awsError('TooManyRequestsException', 429, 'x', { retryAfterSeconds: '3' }))).toBe(3000);
     expect(retryAfterMs(awsError('TooManyRequestsException', 429))).toBeUndefined();
+  });
+});
+
+describe('awsFailure', () => {
+  test.each([
+    ['throttled after the retries', [awsError('ThrottlingException', 400)], ServiceError],
+    ['a 5xx and a reset', [awsError('ServiceException', 500), networkError('ECONNRESET')], ServiceError],
+    ['denied', [awsError('AccessDeniedException', 403)], ConfigurationError],
+    [
+      'an outage and a refusal',
+      [awsError('ServiceException', 500), awsError('AccessDeniedException', 403)],
+      ConfigurationError,
+    ],
+    ['not enabled', [awsError('UnrecognizedClientException', 403)], ConfigurationError],
+  ])('%s', (_name, errors, kind) => {
+    const failure = awsFailure('Could not list', ...errors);
+    expect(failure).toBeInstanceOf(kind);
+    expect(failure.message).toBe('Could not list');
   });
 });

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError, isStepOutcome } from '../errors.js';
 import { runBuild } from './build.js';
 import { runPublish } from './publish.js';
 import { runReport } from './report.js';
@@ -24,19 +24,21 @@ export function parseCommand(value: string): Command {
 }
 
 /**
- * The one place that turns an error into a failed step: a ConfigurationError is the user's to fix and is reported
- * as its message alone; anything else is a bug and keeps its stack.
+ * The one place that turns an error into the failed step's message: a user's mistake (ConfigurationError), a
+ * service that failed (ServiceError) and the fail-on verdict (FailOnVerdict) are each their message alone; anything
+ * else is a bug and keeps its stack.
  */
+export function failureText(err: unknown): string {
+  if (isStepOutcome(err)) return err.message;
+  const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  return `${detail}\nThis is a bug in lambda-layer-release; please report it with the log above.`;
+}
+
 export async function run(): Promise<void> {
   try {
     const command = parseCommand(core.getInput('command', { required: true }));
     await RUNNERS[command]();
   } catch (err) {
-    if (err instanceof ConfigurationError) {
-      core.setFailed(err.message);
-    } else {
-      const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
-      core.setFailed(`${detail}\nThis is a bug in lambda-layer-release; please report it with the log above.`);
-    }
+    core.setFailed(failureText(err));
   }
 }

@@ -13,10 +13,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { artifactServiceProblem } from '../artifact/index.js';
 import type { ArtifactStore } from '../artifact/store.js';
-import { ConfigurationError, errorMessage } from '../errors.js';
+import { ConfigurationError, errorMessage, ServiceError, type StepOutcome } from '../errors.js';
 import type { PublishRun } from '../publish/publish.js';
 import type { PublishSettings } from '../settings/publish.js';
-import { describeReleaseError, findRelease, updateRelease } from '../release/github.js';
+import { describeReleaseError, findRelease, releaseFailure, updateRelease } from '../release/github.js';
 import { uploadLegRecord } from '../release/legs.js';
 import { parseRepository, releaseRef, releaseTarget, type ReleaseTarget } from '../settings/release.js';
 import { octokitFor } from './octokit.js';
@@ -56,9 +56,7 @@ export async function checkRelease(plan: ReleasePlan, token: string): Promise<Re
   } catch (err) {
     const described = describeReleaseError(err);
     if (described === undefined) throw err;
-    throw new ConfigurationError(
-      described.startsWith("Input 'release'") ? described : `Release ${which} could not be read: ${described}`,
-    );
+    throw releaseFailure(err, described.startsWith("Input 'release'") ? '' : `Release ${which} could not be read: `)!;
   }
 }
 
@@ -71,7 +69,7 @@ export async function uploadLeg(
   run: PublishRun,
   store: ArtifactStore | undefined,
   env: NodeJS.ProcessEnv,
-): Promise<string | undefined> {
+): Promise<ServiceError | undefined> {
   if (run.plan.dryRun) return undefined;
   if (!store) {
     // A line, not a failure: a one-job publish needs no leg record, and the user cannot add an artifact service.
@@ -88,7 +86,9 @@ export async function uploadLeg(
     core.info(`Result record uploaded as artifact ${artifact.name} (for 'report' after a matrix).`);
     return undefined;
   } catch (err) {
-    return `The result record was not uploaded as a matrix leg artifact (${errorMessage(err).replace(/\s+/g, ' ')}); a 'report' step after this job would not see these regions: re-run this job.`;
+    return new ServiceError(
+      `The result record was not uploaded as a matrix leg artifact (${errorMessage(err).replace(/\s+/g, ' ')}); a 'report' step after this job would not see these regions: re-run this job.`,
+    );
   }
 }
 
@@ -96,7 +96,11 @@ export async function uploadLeg(
  * Writes the release section and asset when the plan names a release; returns the reason it failed, if it did.
  * Nothing is written in a dry run, and a record whose ARNs do not hold up is refused before the release is read.
  */
-export async function writeRelease(run: PublishRun, plan: ReleasePlan, token: string): Promise<string | undefined> {
+export async function writeRelease(
+  run: PublishRun,
+  plan: ReleasePlan,
+  token: string,
+): Promise<StepOutcome | undefined> {
   const ref = plan.found ? { id: plan.found.id, tag_name: plan.found.tag_name } : releaseRef(plan.target);
   if (plan.target.kind === 'none') {
     core.info(`No release updated: ${plan.target.reason}.`);
@@ -127,8 +131,8 @@ export async function writeRelease(run: PublishRun, plan: ReleasePlan, token: st
     return undefined;
   } catch (err) {
     // The step fails with this line (after outputs and summary); an unexpected error is a bug and keeps its stack.
-    const described = describeReleaseError(err);
-    if (described === undefined) throw err;
-    return `Release ${which} was not updated: ${described}`;
+    const failure = releaseFailure(err, `Release ${which} was not updated: `);
+    if (failure === undefined) throw err;
+    return failure;
   }
 }

@@ -13,7 +13,7 @@ import type { ArtifactStore } from '../artifact/store.js';
 import { AwsClients } from '../aws/clients.js';
 import { checkCredentials, createCredentialProvider, credentialSource } from '../aws/credentials.js';
 import { homeRegion, partitionOf } from '../aws/partitions.js';
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError, stepFailure } from '../errors.js';
 import type { RegionOutcome } from '../publish/plan.js';
 import { defaultBackoffMs, DEFAULT_PUBLISH_ATTEMPTS } from '../publish/publish-call.js';
 import { publishLayer, type PublishRun } from '../publish/publish.js';
@@ -239,11 +239,11 @@ export async function runPublish(env: NodeJS.ProcessEnv = process.env): Promise<
   const run = await publishStep(env, store, settings);
   await reportPublish(run, env);
   const legProblem = await uploadLeg(run, store, env);
-  const problems = [
+  const failure = stepFailure([
     failureMessage(run.record, run.settings.failOn),
     followUpFailure(run.followUp, run.record, run.settings.failOn),
     legProblem,
     await writeRelease(run, release, settings.githubToken ?? ''),
-  ].filter((p): p is string => Boolean(p));
-  if (problems.length) throw new ConfigurationError(problems.join(' '));
+  ]);
+  if (failure) throw failure;
 }

@@ -4,8 +4,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { artifactServiceProblem, artifactStoreFromEnv } from '../artifact/index.js';
-import { ConfigurationError } from '../errors.js';
-import { describeReleaseError, updateRelease } from '../release/github.js';
+import { ConfigurationError, stepFailure, type StepOutcome } from '../errors.js';
+import { releaseFailure, updateRelease } from '../release/github.js';
 import { failureMessage, recordOutputs } from '../release/outputs.js';
 import type { ResultRecord } from '../release/record.js';
 import { mergeLegs } from '../release/report.js';
@@ -29,7 +29,7 @@ async function summarize(markdown: string): Promise<void> {
  * Writes the release section and asset when the input names a release. Returns why it could not, as one line, so
  * the step fails only after the outputs and the summary are in place (as publish does); bugs keep their stack.
  */
-async function writeRelease(inputs: ReportSettings, record: ResultRecord): Promise<string | undefined> {
+async function writeRelease(inputs: ReportSettings, record: ResultRecord): Promise<StepOutcome | undefined> {
   const ref = releaseRef(inputs.release);
   if (inputs.release.kind === 'none' || !ref) {
     if (inputs.release.kind === 'none') core.info(`No release updated: ${inputs.release.reason}.`);
@@ -45,9 +45,11 @@ async function writeRelease(inputs: ReportSettings, record: ResultRecord): Promi
     await summarize(`\nRelease: [${release.tag}](${release.htmlUrl})\n`);
     return undefined;
   } catch (err) {
-    const reason = describeReleaseError(err);
-    if (reason === undefined) throw err;
-    return `Release ${which} was not updated: ${reason}`;
+    const failure = releaseFailure(err, `Release ${which} was not updated: `);
+    if (failure === undefined) throw err;
+    // One sentence: the fail-on verdict may follow it.
+    if (!failure.message.endsWith('.')) failure.message += '.';
+    return failure;
   }
 }
 
@@ -79,8 +81,6 @@ export async function runReport(): Promise<void> {
   // without job summaries (older GHES) have no GITHUB_STEP_SUMMARY.
   await summarize(renderSection(record, { headingLevel: 2 }));
 
-  const releaseFailure = await writeRelease(inputs, record);
-  const sentence = releaseFailure && (releaseFailure.endsWith('.') ? releaseFailure : `${releaseFailure}.`);
-  const failure = [sentence, failureMessage(record, inputs.failOn)].filter(Boolean);
-  if (failure.length > 0) throw new ConfigurationError(failure.join(' '));
+  const failure = stepFailure([await writeRelease(inputs, record), failureMessage(record, inputs.failOn)]);
+  if (failure) throw failure;
 }

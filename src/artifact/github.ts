@@ -8,7 +8,7 @@ import {
   type ArtifactClient,
   type FindOptions as ClientFindOptions,
 } from '@actions/artifact';
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError, ServiceError } from '../errors.js';
 import type { ArtifactStore, FindOptions, StoredArtifact } from './store.js';
 
 /** The service's digests come as `sha256:<hex>` (REST, Twirp) or bare hex (upload): kept as bare hex. */
@@ -97,7 +97,7 @@ export class GitHubArtifactStore implements ArtifactStore {
     );
     // The client reports a mismatch instead of throwing; a corrupt or replaced artifact must stop the job.
     if (response.digestMismatch) {
-      throw new ConfigurationError(
+      throw new ServiceError(
         `Artifact '${artifact.name}' (id ${artifact.id}) downloaded with a different SHA-256 than the service recorded (${digest}); it is corrupt or was replaced. Rerun the build job.`,
       );
     }

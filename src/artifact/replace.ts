@@ -4,7 +4,7 @@
  * service's 409 (upload-artifact's `overwrite: true` does the same). The look-up happens only after a failed upload,
  * so a first upload costs nothing more.
  */
-import { ConfigurationError, errorMessage } from '../errors.js';
+import { errorMessage, ServiceError } from '../errors.js';
 import type { ArtifactStore, StoredArtifact } from './store.js';
 
 export async function uploadReplacing(
@@ -30,7 +30,7 @@ export async function uploadReplacing(
   }
 }
 
-function uploadFailed(name: string, err: unknown): ConfigurationError {
+function uploadFailed(name: string, err: unknown): ServiceError {
   const why = errorMessage(err).split('\n')[0].replace(/\.+$/, '');
-  return new ConfigurationError(`Could not upload artifact '${name}': ${why}; rerun the job.`);
+  return new ServiceError(`Could not upload artifact '${name}': ${why}; rerun the job.`);
 }

@@ -6,7 +6,7 @@
  */
 import { fromNodeProviderChain, fromTemporaryCredentials, fromWebToken } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { ConfigurationError, errorMessage } from '../errors.js';
+import { ConfigurationError, errorMessage, ServiceError } from '../errors.js';
 import { classifyAwsError } from './errors.js';
 
 export interface CredentialSettings {
@@ -154,9 +154,9 @@ export async function checkCredentials(
         await sleep(CREDENTIAL_BACKOFF_MS[attempt - 1] ?? CREDENTIAL_BACKOFF_MS.at(-1)!);
         continue;
       }
-      throw new ConfigurationError(
-        `Could not get AWS credentials from ${credentialSource(settings, deps)}: ${oneLine(err)}; ${hint(err, settings, deps, attempt)}.`,
-      );
+      const message = `Could not get AWS credentials from ${credentialSource(settings, deps)}: ${oneLine(err)}; ${hint(err, settings, deps, attempt)}.`;
+      // Still failing after the retries: STS's or the network's; anything else is the role, its trust or the job's.
+      throw isTransient(err) ? new ServiceError(message) : new ConfigurationError(message);
     }
   }
 }

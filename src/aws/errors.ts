@@ -2,6 +2,8 @@
  * What an AWS error means for the caller: retry, look before resending, give up on the region, or carry on.
  * The SDK does not validate; these come from AWS (or the network) and are sorted by name and HTTP status.
  */
+import { ConfigurationError, ServiceError } from '../errors.js';
+
 export type AwsErrorKind =
   /** Throttled: nothing was done; safe to send again after waiting. */
   | 'throttled'
@@ -98,4 +100,13 @@ export function describeAwsError(err: unknown, operation: string, service = 'lam
     default:
       return `${operation} failed: ${name}${message && message !== name ? `: ${message}` : ''}`;
   }
+}
+
+/**
+ * The error for an AWS call that failed after the SDK's retries: throttling, a 5xx or the network is AWS's
+ * (ServiceError, a rerun may pass); a refusal (denied, not enabled, rejected) is the account's or the inputs' to fix.
+ */
+export function awsFailure(message: string, ...errors: unknown[]): ConfigurationError | ServiceError {
+  const outage = (err: unknown) => ['throttled', 'unknown-outcome'].includes(classifyAwsError(err));
+  return errors.length > 0 && errors.every(outage) ? new ServiceError(message) : new ConfigurationError(message);
 }

@@ -5,7 +5,7 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { ConfigurationError } from '../errors.js';
 import { splitList } from '../settings/inputs.js';
-import { describeAwsError } from './errors.js';
+import { awsFailure, describeAwsError } from './errors.js';
 import { homeRegion, lambdaRegions, partitionOf, type Partition } from './partitions.js';
 
 export interface RegionSelection {
@@ -68,8 +68,9 @@ export async function enabledRegions(ec2: EC2Client | Promise<EC2Client>): Promi
     const answer = await (await ec2).send(new DescribeRegionsCommand({ AllRegions: false }));
     return new Set((answer.Regions ?? []).map((r) => r.RegionName ?? '').filter(Boolean));
   } catch (err) {
-    throw new ConfigurationError(
+    throw awsFailure(
       `Input 'regions': 'all-enabled' asks EC2 which regions the account has enabled, and that failed: ${describeAwsError(err, 'DescribeRegions', 'ec2')}.`,
+      err,
     );
   }
 }

@@ -9,7 +9,7 @@
  */
 import { DeleteLayerVersionCommand, PublishLayerVersionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import pLimit from 'p-limit';
-import { ConfigurationError } from '../errors.js';
+import { isStepOutcome } from '../errors.js';
 import {
   describeAlignment,
   isPadding,
@@ -182,7 +182,7 @@ export async function publishAligned(
       aligned = await alignRegions(plan, mode, deps, failed, padded);
     } catch (err) {
       // A second pass that cannot be planned keeps the first pass's versions; the check below reports them.
-      if (pass === 1 || !(err instanceof ConfigurationError)) throw err;
+      if (pass === 1 || !isStepOutcome(err)) throw err;
       deps.logger.warning(err.message);
       break;
     }

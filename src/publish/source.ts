@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ArtifactStore, FindOptions, StoredArtifact } from '../artifact/store.js';
-import { ConfigurationError, errorMessage } from '../errors.js';
+import { ConfigurationError, errorMessage, httpFailure, isStepOutcome } from '../errors.js';
 import { MANIFEST_FILE, parseManifest, type Manifest } from '../layer/manifest.js';
 import { inspectZip, type ZipContents } from '../layer/ready-zip.js';
 import { checkCommit, findNewestBuild, type WorkflowRun } from './runs.js';
@@ -65,11 +65,12 @@ export async function service<T>(what: string, call: () => Promise<T>): Promise<
   try {
     return await call();
   } catch (err) {
-    if (err instanceof ConfigurationError) throw err;
+    if (isStepOutcome(err)) throw err;
     const status = (err as { status?: unknown }).status;
     const why = errorMessage(err).split('\n')[0].replace(/\.+$/, '');
-    throw new ConfigurationError(
+    throw httpFailure(
       `${what} failed: ${why}${typeof status === 'number' ? ` (HTTP ${status})` : ''}; rerun the job, and for another run's artifact give 'github-token' the 'actions: read' permission.`,
+      typeof status === 'number' ? status : undefined,
     );
   }
 }

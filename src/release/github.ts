@@ -3,7 +3,14 @@
  * are validated before the first request, so a wrong record never reaches the release.
  */
 import type { getOctokit } from '@actions/github';
-import { ConfigurationError, errorMessage } from '../errors.js';
+import {
+  ConfigurationError,
+  errorMessage,
+  httpFailure,
+  isStepOutcome,
+  ServiceError,
+  type StepOutcome,
+} from '../errors.js';
 import { assetName, recordComment, serializeRecord } from './records.js';
 import { patchBody, planBody } from './body.js';
 import type { ResultRecord } from './record.js';
@@ -303,11 +310,25 @@ export async function updateRelease(options: UpdateReleaseOptions): Promise<Upda
  */
 export function describeReleaseError(err: unknown): string | undefined {
   const status = typeof err === 'object' && err !== null ? (err as { status?: unknown }).status : undefined;
-  if (!(err instanceof ConfigurationError) && typeof status !== 'number') return undefined;
+  if (!isStepOutcome(err) && typeof status !== 'number') return undefined;
   // Octokit appends " - <documentation url>" to GitHub's message.
   const text = errorMessage(err).split(' - https://')[0].replace(/\s+/g, ' ').trim();
   if (status === 401 || status === 403) {
     return `${text} (HTTP ${status}): 'github-token' needs 'contents: write' on the repository`;
   }
   return typeof status === 'number' ? `${text} (HTTP ${status})` : text;
+}
+
+/**
+ * A failed release read or write as the step's outcome, its message `prefix` + describeReleaseError's line: a
+ * refusal (a token without contents: write, a tag without a release) is the user's, a 5xx or an outage GitHub's.
+ * Undefined for an unexpected error (a bug: it keeps its stack).
+ */
+export function releaseFailure(err: unknown, prefix: string): StepOutcome | undefined {
+  const described = describeReleaseError(err);
+  if (described === undefined) return undefined;
+  const message = `${prefix}${described}`;
+  if (err instanceof ServiceError) return new ServiceError(message);
+  if (err instanceof ConfigurationError) return new ConfigurationError(message);
+  return httpFailure(message, status(err));
 }

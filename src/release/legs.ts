@@ -13,7 +13,7 @@ import path from 'node:path';
 import pLimit from 'p-limit';
 import { uploadReplacing } from '../artifact/replace.js';
 import type { ArtifactStore, StoredArtifact } from '../artifact/store.js';
-import { ConfigurationError, errorMessage } from '../errors.js';
+import { ConfigurationError, errorMessage, isStepOutcome, ServiceError } from '../errors.js';
 import type { ResultRecord } from './record.js';
 import { parseRecord, serializeRecord } from './records.js';
 
@@ -125,8 +125,8 @@ async function readLeg(
   try {
     folder = await store.download(artifact, target);
   } catch (err) {
-    if (err instanceof ConfigurationError) throw err;
-    throw new ConfigurationError(`Could not download artifact ${artifact.name}: ${oneLine(err)}`);
+    if (isStepOutcome(err)) throw err;
+    throw new ServiceError(`Could not download artifact ${artifact.name}: ${oneLine(err)}`);
   }
   const files = (await readdir(folder)).filter((f) => f.endsWith('.json'));
   if (files.length !== 1) throw damagedLeg(artifact.name, `should hold one record, found ${files.length}`);
@@ -148,7 +148,7 @@ export async function collectLegRecords(store: ArtifactStore, name: string, dire
   try {
     listed = await store.list();
   } catch (err) {
-    throw new ConfigurationError(`Could not list the artifacts of this run to find the legs' records: ${oneLine(err)}`);
+    throw new ServiceError(`Could not list the artifacts of this run to find the legs' records: ${oneLine(err)}`);
   }
   const artifacts = listed.filter((a) => a.name.startsWith(prefix));
   // A wide matrix has dozens of legs: downloaded a few at a time, kept in the listing's order.

@@ -5,8 +5,7 @@
  */
 import { paginateListLayerVersions, type LambdaClient } from '@aws-sdk/client-lambda';
 import pLimit from 'p-limit';
-import { classifyAwsError, describeAwsError } from '../aws/errors.js';
-import { ConfigurationError } from '../errors.js';
+import { awsFailure, classifyAwsError, describeAwsError } from '../aws/errors.js';
 import { parseMarker } from '../publish/marker.js';
 import type { Candidate } from './range.js';
 
@@ -52,6 +51,7 @@ export async function listRegionCandidates(client: LambdaClient, name: string): 
 export async function listAwsRegions(options: AwsSourceOptions): Promise<AwsCandidates> {
   const limit = pLimit(options.concurrency ?? 8);
   const failures: string[] = [];
+  const errors: unknown[] = [];
   const notEnabled: string[] = [];
   const denied: Record<string, string> = {};
   const candidates = new Map<string, Candidate[]>();
@@ -65,14 +65,18 @@ export async function listAwsRegions(options: AwsSourceOptions): Promise<AwsCand
           const reason = describeAwsError(err, 'ListLayerVersions');
           if (options.optional?.has(region) && kind === 'not-enabled') notEnabled.push(region);
           else if (options.optional?.has(region) && kind === 'access-denied') denied[region] = reason;
-          else failures.push(`${region}: ${reason}`);
+          else {
+            failures.push(`${region}: ${reason}`);
+            errors.push(err);
+          }
         }
       }),
     ),
   );
   if (failures.length > 0) {
-    throw new ConfigurationError(
+    throw awsFailure(
       `Could not list the versions of layer '${options.name}' in ${failures.sort().join('; ')}`,
+      ...errors,
     );
   }
   return { candidates, notEnabled: notEnabled.sort(), denied };

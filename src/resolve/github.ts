@@ -4,7 +4,7 @@
  * Reading needs nothing more than read access to the repository (any token for a public one), not AWS credentials.
  */
 import pLimit from 'p-limit';
-import { ConfigurationError, errorMessage } from '../errors.js';
+import { errorMessage, httpFailure } from '../errors.js';
 import { sectionText } from '../release/body.js';
 import { assetName, parseRecord, recordJsonIn } from '../release/records.js';
 import type { Octokit } from '../release/github.js';
@@ -55,8 +55,9 @@ function readFailure(options: GitHubSourceOptions, what: string, err: unknown): 
     status === 404 || status === 401 || status === 403
       ? "; check 'repository' and that 'github-token' can read it"
       : '';
-  return new ConfigurationError(
+  return httpFailure(
     `Could not read ${what} of ${options.owner}/${options.repo}: ${text} (HTTP ${status})${hint}.`,
+    status,
   );
 }
 
