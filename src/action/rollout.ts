@@ -12,7 +12,7 @@ import { AwsClients } from '../aws/clients.js';
 import { checkCredentials, createCredentialProvider, credentialSource } from '../aws/credentials.js';
 import { homeRegion, partitionOf } from '../aws/partitions.js';
 import { enabledRegions, resolveRegions } from '../aws/regions.js';
-import { ConfigurationError } from '../errors.js';
+import { FailOnVerdict } from '../errors.js';
 import { listGitHubCandidates } from '../resolve/github.js';
 import type { Candidate } from '../resolve/range.js';
 import {
@@ -152,5 +152,5 @@ export async function runRollout(env: NodeJS.ProcessEnv = process.env): Promise<
   const run = await rolloutStep(env, settings);
   await reportRollout(settings, run, env);
   const problem = rolloutFailure(settings.name, run, settings.failOn);
-  if (problem) throw new ConfigurationError(problem);
+  if (problem) throw new FailOnVerdict(problem);
 }
