@@ -22,7 +22,7 @@ describe('parsePublishSettings: defaults', () => {
       release: 'auto',
       alignVersions: 'off',
       keepVersions: 0,
-      staging: { s3Prefix: 'lambda-layers/' },
+      staging: { s3Prefix: 'lambda-layers/', keep: false },
     });
     expect(s.credentials.roleToAssume).toBeUndefined();
   });
@@ -82,12 +82,19 @@ describe('parsePublishSettings: defaults', () => {
   });
 
   test.each([
-    [{ 's3-bucket': 'my-layers-{region}' }, { s3Bucket: 'my-layers-{region}', s3Prefix: 'lambda-layers/' }],
+    [
+      { 's3-bucket': 'my-layers-{region}' },
+      { s3Bucket: 'my-layers-{region}', s3Prefix: 'lambda-layers/', keep: false },
+    ],
     [
       { 's3-bucket': 'one-bucket', 's3-prefix': 'team/layers' },
-      { s3Bucket: 'one-bucket', s3Prefix: 'team/layers/' },
+      { s3Bucket: 'one-bucket', s3Prefix: 'team/layers/', keep: false },
     ],
-    [{ 's3-prefix': '' }, { s3Prefix: 'lambda-layers/' }],
+    [{ 's3-prefix': '' }, { s3Prefix: 'lambda-layers/', keep: false }],
+    [
+      { 's3-bucket': 'auto', regions: 'all', 's3-keep': 'true' },
+      { s3Bucket: 'auto', s3Prefix: 'lambda-layers/', keep: true },
+    ],
   ])('staging %p', (inputs, staging) => {
     expect(parse(inputs).staging).toEqual(staging);
   });

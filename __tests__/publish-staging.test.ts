@@ -4,14 +4,15 @@
  * object; the wrong-region and missing buckets; the input rules; and moto (Lambda + S3) where it is installed.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { CreateBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, HeadObjectCommand, ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runAction, type ActionRun } from '../__fixtures__/action.js';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
-import { DUMMY_ENV, makeZip, describeOnMoto } from '../__fixtures__/emulator-support.js';
+import type { TrafficReport } from '../emulators/traffic.js';
+import { control, DUMMY_ENV, makeZip, describeOnMoto } from '../__fixtures__/emulator-support.js';
 
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
 const MiB = 1024 * 1024;
@@ -19,6 +20,7 @@ let emu: RunningEmulator;
 let ws: string;
 let bigSha: string;
 let bigSize: number;
+let bigCodeSha: string;
 
 function s3(endpoint: string, region: string): S3Client {
   const credentials = { accessKeyId: DUMMY_ENV.AWS_ACCESS_KEY_ID, secretAccessKey: DUMMY_ENV.AWS_SECRET_ACCESS_KEY };
@@ -41,6 +43,7 @@ beforeAll(async () => {
   const big = makeZip({ 'python/blob.bin': randomBytes(60 * MiB) });
   bigSha = createHash('sha256').update(big).digest('hex');
   bigSize = big.length;
+  bigCodeSha = createHash('sha256').update(big).digest('base64');
   await writeFile(path.join(ws, 'big.zip'), big);
   await writeFile(path.join(ws, 'small.zip'), makeZip({ 'python/small.py': 'x = 1\n' }));
   for (const region of REGIONS) await createBucket(emu.url, region, `llr-stage-${region}`);
@@ -79,17 +82,27 @@ describe('s3-bucket on the emulator', () => {
     expect([small.code, small.errors]).toEqual([0, []]);
     const oneRegion = await publish({ name: 'big-one-region', regions: 'eu-west-1' });
     expect([oneRegion.code, oneRegion.errors]).toEqual([0, []]);
-    const before = emu.server.log.length;
-    const run = await publish({});
+    await control(emu.url, 'DELETE', 'traffic');
+    const run = await publish({ 's3-keep': 'true' });
     expect([run.code, run.errors]).toEqual([0, []]);
     expect(JSON.parse(run.outputs.versions)).toEqual({ 'us-east-1': 1, 'eu-west-1': 1, 'ap-southeast-2': 1 });
-    for (const region of REGIONS) {
+    // The runner's uplink carries the zip once: uploaded to the first region's bucket, copied by S3 to the others.
+    expect(run.stdout).toContain(`zip from s3://llr-stage-us-east-1/${key()} (uploaded)`);
+    for (const region of REGIONS.slice(1)) {
       expect(run.stdout).toContain(`✓ ${region} published version 1`);
-      expect(run.stdout).toContain(`zip from s3://llr-stage-${region}/${key()} (uploaded)`);
-      const head = await s3(emu.url, region).send(new HeadObjectCommand({ Bucket: `llr-stage-${region}`, Key: key() }));
-      expect(head.ContentLength).toBe(bigSize);
+      expect(run.stdout).toContain(`zip from s3://llr-stage-${region}/${key()} (copied from us-east-1)`);
+      const head = await s3(emu.url, region).send(
+        new HeadObjectCommand({ Bucket: `llr-stage-${region}`, Key: key(), ChecksumMode: 'ENABLED' }),
+      );
+      expect([head.ContentLength, head.ChecksumSHA256]).toEqual([bigSize, bigCodeSha]);
     }
-    expect(objectPuts(before)).toHaveLength(3);
+    const sent = ((await control(emu.url, 'GET', 'traffic')) as TrafficReport).services.s3;
+    expect(sent.bytesIn).toBeGreaterThanOrEqual(bigSize);
+    expect(sent.bytesIn).toBeLessThan(bigSize * 1.02);
+    expect(Object.keys(sent.operations)).toEqual(
+      expect.arrayContaining(['CreateMultipartUpload', 'UploadPart', 'CompleteMultipartUpload', 'CopyObject']),
+    );
+    expect(sent.operations.PutObject).toBeUndefined();
     // The zip is read (and verified) once; every upload streams 1 MiB slices of that one Buffer. What the process
     // holds besides the zip depends on the Node version (peak RSS small zip / 60 MB to one region / to three: 104 /
     // 181 / 182 MiB on Node 20, 119 / 213 / 216 on Node 24), so each bound compares two runs that differ only in what
@@ -100,13 +113,26 @@ describe('s3-bucket on the emulator', () => {
     expect(peakRss(run) - peakRss(oneRegion)).toBeLessThan(zipMiB / 2);
   }, 180_000);
 
-  test('publishing again finds the objects (same key and size) and uploads nothing', async () => {
+  test('publishing again finds the objects (checksum and size), uploads and copies nothing, then deletes them', async () => {
     const before = emu.server.log.length;
     const run = await publish({ 'skip-unchanged': 'false' });
     expect([run.code, run.errors]).toEqual([0, []]);
     expect(JSON.parse(run.outputs.versions)).toEqual({ 'us-east-1': 2, 'eu-west-1': 2, 'ap-southeast-2': 2 });
-    expect(run.stdout).toContain(`zip from s3://llr-stage-eu-west-1/${key()} (already there)`);
+    for (const region of REGIONS) {
+      expect(run.stdout).toContain(`zip from s3://llr-stage-${region}/${key()} (already there)`);
+    }
     expect(objectPuts(before)).toEqual([]);
+    // No region failed and s3-keep is off: the staged zips are gone, and no unfinished upload is left.
+    expect(run.stdout).toContain('Deleted the staged zip from 3 bucket(s).');
+    for (const region of REGIONS) {
+      const client = s3(emu.url, region);
+      const gone = await client
+        .send(new HeadObjectCommand({ Bucket: `llr-stage-${region}`, Key: key() }))
+        .catch((e: Error) => e);
+      expect((gone as Error).name).toBe('NotFound');
+      const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket: `llr-stage-${region}` }));
+      expect(uploads.Uploads ?? []).toEqual([]);
+    }
   }, 180_000);
 
   test('a small zip is staged too when s3-bucket is given; s3-prefix gets its slash', async () => {
@@ -125,7 +151,8 @@ describe('s3-bucket on the emulator', () => {
     try {
       const run = await publish({ name: 'flaky', zip: 'flaky.zip' }, { AWS_MAX_ATTEMPTS: '8' });
       expect([run.code, run.errors]).toEqual([0, []]);
-      expect(run.stdout.match(/zip from s3:\/\/\S+ \(uploaded\)/g)).toHaveLength(3);
+      expect(JSON.parse(run.outputs['failed-regions'])).toEqual([]);
+      expect(run.stdout).toMatch(/zip from s3:\/\/llr-stage-us-east-1\/\S+ \(uploaded\)/);
       const faulted = emu.server.log.filter((e) => e.service === 's3' && e.fault && e.method === 'PUT');
       expect(faulted.length).toBeGreaterThan(0);
     } finally {
@@ -145,12 +172,19 @@ describe('s3-bucket on the emulator', () => {
   });
 
   test('a missing bucket: the region fails and says to create it', async () => {
-    const run = await publish({ name: 'small', zip: 'small.zip', regions: 'us-west-2 eu-west-1' });
+    const run = await publish({
+      name: 'small',
+      zip: 'small.zip',
+      regions: 'us-west-2 eu-west-1',
+      'skip-unchanged': 'false',
+    });
     expect(run.code).toBe(1);
     expect(JSON.parse(run.outputs['failed-regions'])).toEqual(['us-west-2']);
     expect(run.errors[0]).toBe(
-      "us-west-2: s3-bucket: bucket 'llr-stage-us-west-2' does not exist; create it in us-west-2",
+      "us-west-2: s3-bucket: bucket 'llr-stage-us-west-2' does not exist; create it in us-west-2, or set 's3-bucket: auto' to have a private bucket per region created for you",
     );
+    // The first region's bucket is missing, so there is nothing to copy from: eu-west-1 gets its own upload.
+    expect(run.stdout).toMatch(/zip from s3:\/\/llr-stage-eu-west-1\/\S+ \(uploaded\)/);
   });
 
   test.each([
@@ -185,7 +219,7 @@ describe('s3-bucket on the emulator', () => {
 });
 
 describeOnMoto('s3-bucket on moto (Lambda + S3)', (moto) => {
-  test('a 3 MB zip through a bucket per region, twice: the second run finds the objects', async () => {
+  test('a 3 MB zip through a bucket per region: uploaded to the first, copied by S3 to the second; twice', async () => {
     const regions = ['us-east-1', 'eu-central-1'];
     for (const region of regions) await createBucket(moto().url, region, `llr-moto-${region}`);
     await writeFile(path.join(ws, 'mid.zip'), makeZip({ 'python/mid.bin': randomBytes(3 * MiB) }));
@@ -194,8 +228,10 @@ describeOnMoto('s3-bucket on moto (Lambda + S3)', (moto) => {
     const run = await publish(inputs, env);
     expect([run.code, run.errors]).toEqual([0, []]);
     expect(JSON.parse(run.outputs.versions)).toEqual({ 'us-east-1': 1, 'eu-central-1': 1 });
+    expect(run.stdout).toContain('(copied from us-east-1)');
+    // moto answers no checksum for a single PUT, so the object cannot be recognised: it is staged again.
     const again = await publish({ ...inputs, 'skip-unchanged': 'false' }, env);
     expect([again.code, again.errors]).toEqual([0, []]);
-    expect(again.stdout).toContain('(already there)');
+    expect(JSON.parse(again.outputs.versions)).toEqual({ 'us-east-1': 2, 'eu-central-1': 2 });
   }, 120_000);
 });

@@ -3,6 +3,7 @@
  * annotations -> `fail-on`. The only publish code that touches @actions/core.
  */
 import * as core from '@actions/core';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -152,6 +153,17 @@ export async function publishStep(
       backoffMs: defaultBackoffMs,
       publishAttempts: Number(env.AWS_MAX_ATTEMPTS) >= 1 ? Number(env.AWS_MAX_ATTEMPTS) : DEFAULT_PUBLISH_ATTEMPTS,
       rssBytes: () => process.memoryUsage().rss,
+      // s3-bucket: auto names its buckets from the account: the credentials' own, else STS (no permission needed).
+      accountId: async () => {
+        const own = (await credentials()).accountId;
+        if (own) return own;
+        const sts = new STSClient({ region: credentialDeps.stsRegion, credentials });
+        try {
+          return (await sts.send(new GetCallerIdentityCommand({}))).Account!;
+        } finally {
+          sts.destroy();
+        }
+      },
       onRegionDone: (outcome, plan) => core.info(progressLine(outcome, plan.dryRun)),
     });
   } finally {

@@ -19,7 +19,9 @@ import { publishAligned } from './padding.js';
 import { publishRegions } from './run.js';
 import type { PublishSettings } from '../settings/publish.js';
 import { loadZip, type SourceDeps } from './source.js';
-import { bucketFor, stageZip, stagingKey } from './staging.js';
+import { autoBucketName } from './auto-bucket.js';
+import { Stager } from './stager.js';
+import { AUTO_BUCKET, bucketFor, stagingKey } from './staging.js';
 import { validateSsmPrefix } from './ssm.js';
 
 export interface PublishClients {
@@ -44,6 +46,8 @@ export interface PublishDeps {
   publishAttempts: number;
   /** The process's RSS now, for the upload budget. */
   rssBytes(): number;
+  /** The caller's account, for `s3-bucket: auto` (asked only then). */
+  accountId?(): Promise<string>;
   onRegionDone?(outcome: RegionOutcome, plan: PublishPlan): void;
 }
 
@@ -72,14 +76,34 @@ export async function prepareLayer(settings: PublishSettings, deps: Pick<Publish
   return { loaded, layer, ...described };
 }
 
-function uploadMethod(settings: PublishSettings, layer: VerifiedLayer, regions: string[]): UploadMethod {
+async function uploadMethod(
+  settings: PublishSettings,
+  layer: VerifiedLayer,
+  regions: string[],
+  deps: Pick<PublishDeps, 'accountId'>,
+): Promise<UploadMethod> {
   const template = settings.staging.s3Bucket;
   if (!template) return { kind: 'inline' };
+  let bucketOf = (region: string) => bucketFor(template, region);
+  if (template === AUTO_BUCKET) {
+    if (!deps.accountId) throw new Error("s3-bucket: auto needs the account's id, and no accountId() was given");
+    const account = await deps.accountId();
+    bucketOf = (region) => autoBucketName(account, region);
+  }
   return {
     kind: 's3',
-    buckets: Object.fromEntries(regions.map((r) => [r, bucketFor(template, r)])),
+    buckets: Object.fromEntries(regions.map((r) => [r, bucketOf(r)])),
     key: stagingKey(settings.staging.s3Prefix, layer.name, layer.sha256),
   };
+}
+
+/** "16 regions at once; 4 uploads at a time": what the fan-out does, in the words of what it does. */
+function fanOutLine(settings: PublishSettings, regions: string[], uploads: number | undefined): string {
+  const parallel = settings.maxParallel === 'auto' ? regions.length : Math.min(settings.maxParallel, regions.length);
+  const verb = settings.dryRun ? 'Planning' : 'Publishing';
+  const atOnce = parallel === regions.length && regions.length > 1 ? 'all at once' : `${parallel} at once`;
+  const sending = uploads === undefined ? '' : uploads >= parallel ? '' : `; ${uploads} upload(s) of the zip at a time`;
+  return `${verb} in ${regions.length} region(s), ${atOnce}${sending}: ${regions.join(', ')}`;
 }
 
 export async function publishLayer(settings: PublishSettings, deps: PublishDeps): Promise<PublishRun> {
@@ -96,7 +120,7 @@ export async function publishLayer(settings: PublishSettings, deps: PublishDeps)
     partition: settings.regions.partition,
     regions,
     sharing: settings.sharing,
-    upload: uploadMethod(settings, layer, regions),
+    upload: await uploadMethod(settings, layer, regions, deps),
     skipUnchanged: settings.skipUnchanged,
     dryRun: settings.dryRun,
     maxParallel: settings.maxParallel,
@@ -104,19 +128,26 @@ export async function publishLayer(settings: PublishSettings, deps: PublishDeps)
   const inline = new InlineZip(loaded.zip);
   deps.clients.useInlineZip(inline);
   const { upload } = plan;
-  const slots = uploadSlots(loaded.zip.length, deps.rssBytes(), undefined, upload.kind === 'inline');
-  const parallel = settings.maxParallel === 'auto' ? regions.length : Math.min(settings.maxParallel, regions.length);
-  deps.logger.info(
-    `${settings.dryRun ? 'Planning' : 'Publishing'} in ${regions.length} region(s), ${parallel} at once, up to ${slots} upload(s) in flight: ${regions.join(', ')}`,
-  );
-  if (upload.kind === 's3') {
-    deps.logger.info(`The zip is staged in S3: s3://${settings.staging.s3Bucket}/${upload.key}`);
-  }
   const zipBytes = { data: loaded.zip, sha256: layer.sha256, codeSha256: layer.codeSha256 };
-  const stage = (region: string) =>
-    upload.kind === 's3'
-      ? stageZip(deps.clients.s3(region), { bucket: upload.buckets[region], key: upload.key, region }, zipBytes)
-      : Promise.reject(new Error('no S3 staging planned'));
+  const stager =
+    upload.kind === 's3' && !settings.dryRun
+      ? new Stager(
+          {
+            buckets: upload.buckets,
+            key: upload.key,
+            origin: regions[0],
+            ...(settings.staging.s3Bucket === AUTO_BUCKET ? { auto: { prefix: settings.staging.s3Prefix } } : {}),
+          },
+          zipBytes,
+          { s3: (region) => deps.clients.s3(region), logger: deps.logger },
+        )
+      : undefined;
+  // Staged, the zip's uploads are bounded by the stager (one upload, bounded copies); inline, by memory.
+  const slots = upload.kind === 's3' ? Math.max(1, regions.length) : uploadSlots(loaded.zip.length, deps.rssBytes());
+  deps.logger.info(fanOutLine(settings, regions, upload.kind === 's3' ? undefined : slots));
+  if (stager) deps.logger.info(stager.describe(regions));
+  const stage = (region: string, again?: boolean) =>
+    stager ? stager.stage(region, again) : Promise.reject(new Error('no S3 staging planned'));
   const onRegionDone = (outcome: RegionOutcome) => deps.onRegionDone?.(outcome, plan);
   const fanOut = (p: PublishPlan) =>
     publishRegions(p, {
@@ -137,6 +168,28 @@ export async function publishLayer(settings: PublishSettings, deps: PublishDeps)
       ? { outcomes: await fanOut(plan), problems: [] }
       : await publishAligned(plan, mode, { ...deps, onRegionDone }, fanOut);
   const { outcomes } = aligned;
-  const followUp = await followUpRegions(settings, plan, outcomes, deps, aligned.problems);
+  const [followUp] = await Promise.all([
+    followUpRegions(settings, plan, outcomes, deps, aligned.problems),
+    stager && cleanUpStaging(stager, settings, outcomes, deps.logger),
+  ]);
   return { settings, plan, outcomes, record: toResultRecord(plan, outcomes), followUp };
+}
+
+/** After a publish in which no region failed, the staged zips go (unless `s3-keep`); else they stay for the rerun. */
+async function cleanUpStaging(
+  stager: Stager,
+  settings: PublishSettings,
+  outcomes: RegionOutcome[],
+  logger: Logger,
+): Promise<void> {
+  if (stager.regionsUsed === 0) return;
+  const failed = outcomes.filter((o) => o.status === 'failed').length;
+  if (settings.staging.keep || failed) {
+    const why = settings.staging.keep ? 's3-keep' : `${failed} region(s) failed: a rerun uses them`;
+    logger.info(`The staged zips stay in ${stager.regionsUsed} bucket(s) (${why}).`);
+    return;
+  }
+  const problems = await stager.cleanUp();
+  for (const p of problems) logger.warning(p);
+  logger.info(`Deleted the staged zip from ${stager.regionsUsed - problems.length} bucket(s).`);
 }

@@ -23,8 +23,11 @@ export interface RegionDeps extends Omit<PublishCallDeps, 'publisher' | 'lambda'
   clients: { lambda(region: string): LambdaClient; publisher(region: string): LambdaClient };
   /** What the request carries as Content.ZipFile: the shared body's placeholder (see src/aws/inline-zip.ts). */
   zipFile: Uint8Array;
-  /** For `s3-bucket`: puts the zip in the region's bucket (unless it is there) and says where. */
-  stage?(region: string): Promise<StagedZip>;
+  /**
+   * For `s3-bucket`: puts the zip in the region's bucket (unless it is there) and says where; `again` when Lambda
+   * found no object where one was staged (another run's clean-up deleted it).
+   */
+  stage?(region: string, again?: boolean): Promise<StagedZip>;
   now(): number;
   /** Region-level retries (region-retry.ts): REGION_RETRY unless a test of the policy passes another. */
   retry?: RegionRetryPolicy;
@@ -146,26 +149,46 @@ async function findOrPublish(
     return { status: 'planned', ...version, sharing: labels, added: labels };
   }
   let content: PublishLayerVersionRequest['Content'] = { ZipFile: deps.zipFile };
-  if (plan.upload.kind === 's3') {
+  const stage = async (again?: boolean) => {
     if (!deps.stage) throw new Error('S3 staging was planned without a stage() dependency');
-    const stage = deps.stage;
-    const staged = await deps.uploadSlot(() => stage(region));
+    const staged = await deps.uploadSlot(() => deps.stage!(region, again));
     content = { S3Bucket: staged.bucket, S3Key: staged.key };
     p.stagedAt = describeStaged(staged);
+  };
+  if (plan.upload.kind === 's3') await stage();
+  const send = () => {
+    p.sent = true;
+    return step('PublishLayerVersion', () =>
+      publishOnce(
+        publishRequest(plan, content),
+        { marker: plan.marker, codeSha256: plan.layer.codeSha256, newestBefore: p.previousVersion },
+        { ...deps, lambda, publisher: deps.clients.publisher(region) },
+      ),
+    );
+  };
+  let version: PublishedVersion;
+  try {
+    version = await send();
+  } catch (err) {
+    // Lambda refused (400, nothing created) because the staged object is gone: staged again, sent once more.
+    if (plan.upload.kind !== 's3' || !stagedObjectGone(err)) throw err;
+    deps.logger?.info(
+      `${region}: the staged zip was gone when Lambda read it (another run's clean-up?); staging it again.`,
+    );
+    await stage(true);
+    version = await send();
   }
-  const request = publishRequest(plan, content);
-  p.sent = true;
-  const version = await step('PublishLayerVersion', () =>
-    publishOnce(
-      request,
-      { marker: plan.marker, codeSha256: plan.layer.codeSha256, newestBefore: p.previousVersion },
-      { ...deps, lambda, publisher: deps.clients.publisher(region) },
-    ),
-  );
   p.own = version;
   // A version published a moment ago has no policy; an adopted one is read, in case the lost attempt got further.
   p.readPolicy = version.adopted;
   return undefined;
+}
+
+/** Lambda's answer when the S3 object it was told to read does not exist. */
+function stagedObjectGone(err: unknown): boolean {
+  const cause = err instanceof StepError ? err.cause : err;
+  const e = cause as { name?: string; message?: string } | undefined;
+  return e?.name === 'InvalidParameterValueException' && /S3 Error Code: NoSuchKey/.test(e.message ?? '');
 }
 
 /** One attempt of the chain, from what `p` already knows. */

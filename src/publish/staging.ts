@@ -5,17 +5,17 @@
  *
  * When `s3-bucket` is given, every region that publishes stages through it, whatever the zip's size: the bucket and
  * its permissions are exercised on every run, not first on the day the zip passes 50 MB. The key is
- * `<s3-prefix><name>/<sha256>.zip`, so an object with that key and size already holds these bytes (a rerun, or a
- * region that failed after staging) and is not uploaded again. The upload carries the zip's SHA-256 as its checksum,
- * so S3 refuses bytes that arrive damaged.
+ * `<s3-prefix><name>/<sha256>.zip`; how the zip gets there (uploaded once, copied by S3 to the other regions) is
+ * stager.ts, and `s3-bucket: auto` (a bucket per region made for the account) is auto-bucket.ts.
  */
-import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { describeAwsError, httpStatusOf } from '../aws/errors.js';
 import { lambdaRegions } from '../aws/partitions.js';
 import type { RegionSelection } from '../aws/regions.js';
 import { ConfigurationError } from '../errors.js';
 
 export const REGION_PLACEHOLDER = '{region}';
+/** `s3-bucket: auto`: a bucket per region named from the account (auto-bucket.ts). */
+export const AUTO_BUCKET = 'auto';
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const MAX_PREFIX = 512;
 // eslint-disable-next-line no-control-regex -- control characters are what a key prefix must not hold
@@ -42,6 +42,7 @@ function bucketProblem(name: string): string | undefined {
 export function checkBucketTemplate(template: string, regions: RegionSelection): string | undefined {
   const value = template.trim();
   if (!value) return undefined;
+  if (value === AUTO_BUCKET) return value;
   const candidates = regions.expand ? lambdaRegions(regions.partition) : regions.named;
   const used = candidates.filter((r) => !regions.exclude.includes(r));
   if (!value.includes(REGION_PLACEHOLDER) && (regions.expand || used.length > 1)) {
@@ -79,82 +80,52 @@ export function stagingKey(prefix: string, name: string, sha256: string): string
 export interface StagedZip {
   bucket: string;
   key: string;
-  /** False when an object with this key and size was there already. */
-  uploaded: boolean;
+  /** How the object got there: this run's upload, a server-side copy from another region's bucket, or found. */
+  how: 'uploaded' | 'copied' | 'already there';
+  /** For a copy: the region whose bucket it was copied from. */
+  from?: string;
 }
 
-export interface ZipBytes {
-  data: Buffer;
-  sha256: string;
-  /** base64 SHA-256, S3's ChecksumSHA256 as it is Lambda's CodeSha256. */
-  codeSha256: string;
+/**
+ * An S3 failure in words, keeping the SDK error's name and status, so that a throttle or a 5xx stays transient for
+ * the region's retries (region-retry.ts).
+ */
+class StagingError extends Error {
+  readonly $metadata?: unknown;
+  readonly code?: string;
+
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
+    const e = cause as { name?: string; code?: string; $metadata?: unknown };
+    if (e?.name) this.name = e.name;
+    this.code = e?.code;
+    this.$metadata = e?.$metadata;
+  }
 }
 
 /** An S3 failure in words: the wrong region, a missing bucket, a missing permission. */
-function explain(err: unknown, operation: string, bucket: string, region: string): Error {
+export function explainS3Error(err: unknown, operation: string, bucket: string, region: string): Error {
   const status = httpStatusOf(err);
   const e = err as { name?: string; $response?: { headers?: Record<string, string> } };
   const home = e.$response?.headers?.['x-amz-bucket-region'];
   if (status === 301 || e.name === 'PermanentRedirect' || e.name === 'AuthorizationHeaderMalformed') {
     const where = home ? `is in ${home}, not ${region}` : `is not in ${region}`;
-    return new Error(
+    return new StagingError(
       `s3-bucket: bucket '${bucket}' ${where}; Lambda reads a layer's zip only from a bucket in the layer's own region (use a ${REGION_PLACEHOLDER} placeholder and a bucket per region)`,
-      { cause: err },
+      err,
     );
   }
   if (e.name === 'NoSuchBucket') {
-    return new Error(`s3-bucket: bucket '${bucket}' does not exist; create it in ${region}`, { cause: err });
+    return new StagingError(
+      `s3-bucket: bucket '${bucket}' does not exist; create it in ${region}, or set 's3-bucket: auto' to have a private bucket per region created for you`,
+      err,
+    );
   }
   // Access denied names the missing s3: permission; anything else names the operation and AWS's message.
-  return new Error(`s3-bucket '${bucket}': ${describeAwsError(err, operation, 's3')}`, { cause: err });
-}
-
-/** The object's size, or undefined when it is not there (or HeadObject may not tell: then it is uploaded). */
-async function existingSize(s3: S3Client, bucket: string, key: string, region: string): Promise<number | undefined> {
-  try {
-    return (await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).ContentLength;
-  } catch (err) {
-    const status = httpStatusOf(err);
-    // 404: no such object (or bucket: PutObject says which). 403: no s3:GetObject, or a missing object without
-    // s3:ListBucket; uploading tells more than guessing.
-    if (status === 404 || status === 403) return undefined;
-    throw explain(err, 'HeadObject', bucket, region);
-  }
-}
-
-/** Uploads the zip unless the object is there already; the body is streamed after signing (see src/aws/clients.ts). */
-export async function stageZip(
-  s3: S3Client,
-  target: { bucket: string; key: string; region: string },
-  zip: ZipBytes,
-): Promise<StagedZip> {
-  const { bucket, key, region } = target;
-  if ((await existingSize(s3, bucket, key, region)) === zip.data.length) return { bucket, key, uploaded: false };
-  const put = new PutObjectCommand({
-    Bucket: bucket,
-    Key: key,
-    Body: zip.data,
-    ContentLength: zip.data.length,
-    ContentType: 'application/zip',
-    ChecksumSHA256: zip.codeSha256,
-  });
-  // The payload hash SigV4 signs is known already: spares hashing the zip again in every region.
-  put.middlewareStack.add(
-    (next) => (args) => {
-      const request = args.request as { headers?: Record<string, string> };
-      if (request.headers) request.headers['x-amz-content-sha256'] = zip.sha256;
-      return next(args);
-    },
-    { step: 'build', name: 'llrKnownPayloadHash' },
-  );
-  try {
-    await s3.send(put);
-  } catch (err) {
-    throw explain(err, 'PutObject', bucket, region);
-  }
-  return { bucket, key, uploaded: true };
+  return new StagingError(`s3-bucket '${bucket}': ${describeAwsError(err, operation, 's3')}`, err);
 }
 
 export function describeStaged(staged: StagedZip): string {
-  return `s3://${staged.bucket}/${staged.key} (${staged.uploaded ? 'uploaded' : 'already there'})`;
+  const how = staged.how === 'copied' ? `copied from ${staged.from}` : staged.how;
+  return `s3://${staged.bucket}/${staged.key} (${how})`;
 }

@@ -32,6 +32,7 @@ export const DEFAULTS = {
   publish: {
     ...CREDENTIAL_DEFAULTS,
     's3-prefix': 'lambda-layers/',
+    's3-keep': 'false',
     'max-parallel': 'auto',
     'skip-unchanged': 'true',
     'align-versions': 'off',

@@ -34,6 +34,7 @@ export const PUBLISH_INPUTS = [
   'audience',
   's3-bucket',
   's3-prefix',
+  's3-keep',
   'max-parallel',
   'skip-unchanged',
   'align-versions',
@@ -76,8 +77,11 @@ export interface PublishSettings {
   githubToken?: string;
   /** `release` as given (auto, true, false, or a tag); src/settings/release.ts releaseTarget reads it. */
   release: string;
-  /** `s3-bucket` (checked, with its `{region}` placeholder) and `s3-prefix` (ending in '/'). */
-  staging: { s3Bucket?: string; s3Prefix: string };
+  /**
+   * `s3-bucket` (checked, with its `{region}` placeholder, or `auto`), `s3-prefix` (ending in '/'), `s3-keep` (leave
+   * the staged zips in the buckets after a successful publish).
+   */
+  staging: { s3Bucket?: string; s3Prefix: string; keep: boolean };
   alignVersions: 'off' | 'strict' | 'pad';
   keepVersions: number;
   /** Checked `ssm-prefix` without its trailing slash; '' for `/` (pointers at /<name>/...); undefined: none. */
@@ -173,6 +177,7 @@ export function parsePublishSettings(raw: RawPublishInputs, envRegion?: string):
     staging: {
       ...(s3Bucket ? { s3Bucket } : {}),
       s3Prefix: checkKeyPrefix(input.text('s3-prefix')),
+      keep: input.boolean('s3-keep'),
     },
     alignVersions: input.choice('align-versions', ['off', 'strict', 'pad'] as const),
     keepVersions: input.integer('keep-versions', 0, 10_000)!,
