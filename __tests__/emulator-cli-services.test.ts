@@ -98,7 +98,7 @@ describe.each(CLIS)('AWS CLI $major ($path)', ({ path: binary }) => {
     } finally {
       await Promise.all([once.close(), shared.close()]);
     }
-  });
+  }, 120_000);
 
   const versions = (name: string) =>
     ((results.get(name)?.json?.LayerVersions ?? []) as { Version: number }[]).map((v) => v.Version);
