@@ -100,15 +100,44 @@ export function useBackend(kind: 'emulator' | 'moto', functionUpdateMs?: number)
 }
 
 /** Publishes a version of `name` whose Description carries the marker of `semver`, as publish would. */
-export async function publishRelease(region: string, name: string, semver: string): Promise<string> {
-  const published = await lambda(region).send(
+async function publishWith(client: LambdaClient, name: string, semver: string): Promise<string> {
+  const published = await client.send(
     new PublishLayerVersionCommand({
       LayerName: name,
-      Content: { ZipFile: makeZip({ 'python/x.py': `VERSION = '${semver}'\n` }) },
+      Content: {
+        ZipFile: makeZip({
+          'python/x.py': `VERSION = '${semver}'
+`,
+        }),
+      },
       Description: `test layer ${formatMarker({ version: semver, commit: '0a1b2c3d4e5f' })}`,
     }),
   );
   return String(published.LayerVersionArn);
+}
+
+/** A marked version through the standard env vars (the backend's). */
+export async function publishRelease(region: string, name: string, semver: string): Promise<string> {
+  return publishWith(lambda(region), name, semver);
+}
+
+/** publishRelease for a suite that does not point process.env at the emulator: the endpoint and keys from `env`. */
+export async function publishMarked(
+  env: Record<string, string>,
+  region: string,
+  name: string,
+  semver: string,
+): Promise<string> {
+  const client = new LambdaClient({
+    region,
+    endpoint: env.AWS_ENDPOINT_URL_LAMBDA,
+    credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },
+  });
+  try {
+    return await publishWith(client, name, semver);
+  } finally {
+    client.destroy();
+  }
 }
 
 export async function config(region: string, name: string): Promise<FunctionConfiguration> {

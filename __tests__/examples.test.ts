@@ -13,6 +13,8 @@ import { ROOT, runAction } from '../__fixtures__/action.js';
 import { makeTree, pythonEntries } from '../__fixtures__/layer-support.js';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import { parseLayerVersionArn } from '../src/aws/arn.js';
+import { control } from '../__fixtures__/emulator-support.js';
+import { publishMarked } from '../__fixtures__/rollout-support.js';
 
 interface Step {
   uses?: string;
@@ -90,6 +92,21 @@ describe('examples/python-layer: release.yml', () => {
       expect(parseLayerVersionArn(arn)).toMatchObject({ region, layerName: 'acme-tools', version: 1 });
     }
     expect(publish.summary).toContain('public');
+
+    // The rollout job, with the file's inputs: a function that opted in with 1.x follows the next release (1.5.0,
+    // here published straight to eu-west-1); one without the tag stays where it is.
+    await control(emu.url, 'POST', 'aws/lambda/functions', {
+      region: 'eu-west-1',
+      functions: [
+        { name: 'checkout', layers: [arns['eu-west-1']], tags: { 'lambda-layer-release:acme-tools': '1.x' } },
+        { name: 'untagged', layers: [arns['eu-west-1']] },
+      ],
+    });
+    const next = await publishMarked(emu.env, 'eu-west-1', 'acme-tools', '1.5.0');
+    const rollout = await runAction('rollout', inputsOf(wf, 'rollout'), env, { cwd: ws, timeoutMs: 180_000 });
+    expect([rollout.code, rollout.errors]).toEqual([0, []]);
+    expect(JSON.parse(rollout.outputs.updated)).toEqual({ 'eu-west-1': { checkout: next } });
+    expect(rollout.summary).toContain('updated: tag 1.x: newest match 1.5.0');
   }, 240_000);
 });
 
@@ -137,5 +154,16 @@ describe('examples/nodejs-layer: release.yml, then consumer.yml', () => {
     expect([resolve.code, resolve.errors]).toEqual([0, []]);
     expect(resolve.outputs['resolved-version']).toBe('1.4.2');
     expect(resolve.outputs['layer-version-arn']).toBe(JSON.parse(publish.outputs.arns)['eu-central-1']);
+
+    // The rollout job with the file's inputs (alias: live): a function already on this release stays, and so does
+    // its alias, whose version has the layer.
+    const published = JSON.parse(publish.outputs.arns)['us-west-2'] as string;
+    await control(emu.url, 'POST', 'aws/lambda/functions', {
+      region: 'us-west-2',
+      functions: [{ name: 'web', layers: [published], tags: { 'lambda-layer-release:acme-node-deps': 'latest' } }],
+    });
+    const rollout = await runAction('rollout', inputsOf(wf, 'rollout'), env, { cwd: ws, timeoutMs: 180_000 });
+    expect([rollout.code, rollout.errors]).toEqual([0, []]);
+    expect(JSON.parse(rollout.outputs.unchanged)).toEqual(['us-west-2:web']);
   }, 240_000);
 });

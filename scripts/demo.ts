@@ -8,9 +8,17 @@
  *      service, downloads and verifies it, publishes to 6 regions, shares it publicly and writes the ARN table
  *      into the release;
  *   5. the outputs and the release body are printed, and every ARN is looked up in its region;
- *   6. the publish job runs again: it reuses every region and rewrites the same table; the services stop.
+ *   6. the publish job runs again: it reuses every region and rewrites the same table;
+ *   7. job "rollout": a function that opted in (tag lambda-layer-release:hello-layer = 1.x) and still uses last
+ *      release's 1.2.2 moves to 1.2.3, its other layer kept in front; its layers before and after are printed. The
+ *      services stop.
  */
-import { GetLayerVersionByArnCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  GetFunctionCommand,
+  GetLayerVersionByArnCommand,
+  LambdaClient,
+  PublishLayerVersionCommand,
+} from '@aws-sdk/client-lambda';
 import { getOctokit } from '@actions/github';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,6 +26,8 @@ import path from 'node:path';
 import { BUNDLE, ROOT, runAction, type ActionRun } from '../__fixtures__/action.js';
 import { mintRuntimeToken } from '../emulators/github/index.js';
 import { startEmulator } from '../emulators/index.js';
+import { craftZip } from '../__fixtures__/zip-craft.js';
+import { formatMarker } from '../src/publish/marker.js';
 
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-northeast-1', 'sa-east-1'];
 const TAG = 'v1.2.3';
@@ -70,6 +80,41 @@ try {
     name: `hello-layer ${TAG}`,
     body: '## Changes\n\n- Greets in three languages.\n',
   });
+  // Last release's layer (1.2.2) in us-east-1, and a function that uses it behind another layer and opted in to 1.x.
+  const lambdaUs = new LambdaClient({
+    region: 'us-east-1',
+    endpoint: env.AWS_ENDPOINT_URL_LAMBDA,
+    credentials: dummyKeys(env),
+  });
+  const publishedBefore = async (name: string, semver: string) =>
+    String(
+      (
+        await lambdaUs.send(
+          new PublishLayerVersionCommand({
+            LayerName: name,
+            Content: {
+              ZipFile: craftZip([{ name: `python/${name.replace('-', '_')}.py`, data: `V = '${semver}'\n` }]),
+            },
+            Description: `${name} ${formatMarker({ version: semver })}`,
+          }),
+        )
+      ).LayerVersionArn,
+    );
+  const deps = await publishedBefore('hello-deps', '3.0.0');
+  const previous = await publishedBefore('hello-layer', '1.2.2');
+  const seeded = await fetch(`${emulator.url}/__emulator/aws/lambda/functions`, {
+    method: 'POST',
+    body: JSON.stringify({
+      region: 'us-east-1',
+      functions: [{ name: 'greeter', layers: [deps, previous], tags: { 'lambda-layer-release:hello-layer': '1.x' } }],
+    }),
+  });
+  if (!seeded.ok) throw new Error(`seeding the function failed: ${seeded.status} ${await seeded.text()}`);
+  const greeterLayers = async () =>
+    ((await lambdaUs.send(new GetFunctionCommand({ FunctionName: 'greeter' }))).Configuration?.Layers ?? []).map(
+      (l) => l.Arn ?? '',
+    );
+
   const eventPath = path.join(work, 'event.json');
   await writeFile(
     eventPath,
@@ -143,6 +188,20 @@ try {
     throw new Error('the re-run changed the ARN table or duplicated the asset');
   }
   say('  the release section was rewritten with the same ARN table; still one asset');
+
+  say(bold('\njob 3: rollout (functions tagged lambda-layer-release:hello-layer follow the release)'));
+  const before = await greeterLayers();
+  const rollout = await runAction('rollout', { name: 'hello-layer', regions: REGIONS.join(',') }, jobEnv(4));
+  printLog('rollout', rollout);
+  check('rollout', rollout);
+  const after = await greeterLayers();
+  say(`  greeter in us-east-1, before: ${before.join(', ')}`);
+  say(`  greeter in us-east-1, after:  ${after.join(', ')}`);
+  say(`  updated = ${rollout.outputs.updated}`);
+  if (after.join() !== [deps, arns['us-east-1']].join()) {
+    throw new Error('the rollout did not move greeter to the new version with its other layer kept in front');
+  }
+  lambdaUs.destroy();
 
   const resultRecord = JSON.parse(await readFile(publish.outputs['result-path'], 'utf8')) as { version: string };
   say(
