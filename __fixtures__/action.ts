@@ -52,7 +52,7 @@ export async function runAction(
   inputs: Record<string, string>,
   env: Record<string, string> = {},
   /** `signal`: aborting it kills the process at once (SIGKILL), as a cancelled job is. */
-  options: { cwd?: string; timeoutMs?: number; node?: string; signal?: AbortSignal } = {},
+  options: { cwd?: string; timeoutMs?: number; node?: string; signal?: AbortSignal; bundle?: string } = {},
 ): Promise<ActionRun> {
   const dir = await mkdtemp(path.join(tmpdir(), 'llr-run-'));
   const outputFile = path.join(dir, 'output');
@@ -62,7 +62,7 @@ export async function runAction(
   const inputEnv: Record<string, string> = { INPUT_COMMAND: command };
   for (const [name, value] of Object.entries(inputs))
     inputEnv[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
-  const child = spawn(options.node ?? process.execPath, [BUNDLE], {
+  const child = spawn(options.node ?? process.execPath, [options.bundle ?? BUNDLE], {
     cwd: options.cwd ?? dir,
     env: {
       PATH: process.env.PATH ?? '',

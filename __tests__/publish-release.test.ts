@@ -103,8 +103,13 @@ describe('publish on a release event', () => {
     const edited = `${await bodyOf(release.id)}\nFooter added by hand.\n`;
     await octokit.rest.repos.updateRelease({ owner, repo, release_id: release.id, body: edited });
     const before = (await assets(release.id))[0].id;
+    const from = emu.server.log.length;
     const rerun = await publish({}, { GITHUB_EVENT_NAME: 'release', GITHUB_EVENT_PATH: release.eventPath });
     expect([rerun.code, rerun.errors]).toEqual([0, []]);
+    // The leg record's artifact was looked up while the regions were published: the rerun deletes it and uploads
+    // once, with no upload refused first.
+    const creates = emu.server.log.slice(from).filter((e) => e.path.endsWith('/CreateArtifact'));
+    expect(creates.map((e) => e.status)).toEqual([200]);
     expect(JSON.parse(rerun.outputs['unchanged-regions'])).toHaveLength(3);
     const body = await bodyOf(release.id);
     expect(body.split(beginMarker('otel'))).toHaveLength(2);

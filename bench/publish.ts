@@ -11,7 +11,11 @@
  *    `aws lambda add-layer-version-permission` per region, with the AWS CLI, against the same emulator;
  *  - a rerun with nothing changed (no zip sent, no version created);
  *  - our peak RSS publishing a 45 MB zip to 16 regions, and its rerun; the SDK's own serialization of the same
- *    16 uploads, for comparison.
+ *    16 uploads, for comparison;
+ *  - a second peer: the same two CLI calls per region with the 16 regions' processes all at once;
+ *  - staging (bench/publish-staging.ts): bytes written for 60 MB to 16 regions, walls, peak RSS of 200 MB;
+ *  - with the latency on every service (GitHub's too): a rerun against a first run, and with LLR_BASELINE_BUNDLE
+ *    set, the same two runs of that bundle (today's main) beside them.
  * Goals (default settings): 16 regions <= 1.3x one region; >= 8x faster than the CLI loop; rerun <= 0.5x the first
  * run's wall; peak RSS <= 1 GiB for 45 MB x 16 regions.
  */
@@ -27,17 +31,22 @@ import { makeZip } from '../__fixtures__/emulator-support.js';
 import type { ServiceName } from '../emulators/http.js';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import { lambdaRegions } from '../src/aws/partitions.js';
+import { stagingBench } from './publish-staging.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const REGIONS = lambdaRegions('aws').slice(0, 16);
 const MiB = 1024 * 1024;
-const GOALS = { fanOut: 1.3, cli: 8, rerun: 0.5, rssMiB: 1024 };
+const GOALS = { fanOut: 1.3, cli: 8, rerun: 0.5, rssMiB: 1024, rerunAllLatency: 0.8 };
 const AWS_SERVICES: ServiceName[] = ['lambda', 'sts', 'ec2', 'ssm', 's3'];
 
 interface Run {
   wallMs: number;
   code: number | null;
   rssMiB: number;
+  /** Bytes the process wrote (wchar: sockets and files), from the kernel at exit. */
+  wchar: number;
+  /** S3 request body bytes the emulator received during the run. */
+  s3BytesIn: number;
   /** PublishLayerVersion requests the emulator received during the run. */
   publishes: number;
   stdout: string;
@@ -56,13 +65,19 @@ function median(values: number[]): number {
  */
 const PEAK_RSS_KIB = `(() => { try { return Number(/VmHWM:\\s*(\\d+)/.exec(require('node:fs').readFileSync('/proc/self/status', 'utf8'))[1]); } catch { return process.resourceUsage().maxRSS; } })()`;
 
-/** A wrapper that runs the bundle and reports its peak RSS when the process exits. */
+/**
+ * The kernel's I/O counters of this process at exit (/proc/self/io): `wchar` counts every byte handed to write() and
+ * send(), sockets included, so it is what the process sent; `write_bytes` is what reached the disk.
+ */
+const IO_COUNTERS = `(() => { try { const io = require('node:fs').readFileSync('/proc/self/io', 'utf8'); return 'LLR_WCHAR=' + /wchar: (\\d+)/.exec(io)[1] + ' LLR_WRITE_BYTES=' + /write_bytes: (\\d+)/.exec(io)[1]; } catch { return ''; } })()`;
+
+/** A wrapper that runs the bundle and reports its peak RSS and I/O counters when the process exits. */
 async function wrapperFor(bundle: string, dir: string): Promise<string> {
   const file = path.join(dir, 'measure.mjs');
   await writeFile(
     file,
     `import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\n` +
-      `process.on('exit', () => process.stderr.write('LLR_MAXRSS_KIB=' + ${PEAK_RSS_KIB} + '\\n'));\n` +
+      `process.on('exit', () => process.stderr.write('LLR_MAXRSS_KIB=' + ${PEAK_RSS_KIB} + '\\n' + ${IO_COUNTERS} + '\\n'));\n` +
       `await import(${JSON.stringify(pathToFileURL(bundle).href)});\n`,
   );
   return file;
@@ -81,25 +96,54 @@ async function ours(
   emu: RunningEmulator,
   work: string,
   inputs: Record<string, string>,
+  bundle?: string,
 ): Promise<Run> {
   const from = emu.server.log.length;
   process.stdout.write(`  . ${inputs.name} (${inputs.regions.split(' ').length} regions)\n`);
+  emu.server.traffic.reset();
   const started = performance.now();
-  const result = await runAction('publish', inputs, emu.env, { cwd: work, timeoutMs: 600_000 });
+  const result = await runAction('publish', inputs, emu.env, {
+    cwd: work,
+    timeoutMs: 600_000,
+    ...(bundle ? { bundle } : {}),
+  });
   const wallMs = performance.now() - started;
   const rss = Number(/LLR_MAXRSS_KIB=(\d+)/.exec(result.stderr)?.[1] ?? 0) / 1024;
+  const wchar = Number(/LLR_WCHAR=(\d+)/.exec(result.stderr)?.[1] ?? NaN);
   if (result.code !== 0) throw new Error(`publish failed: ${result.errors.join('; ')}\n${result.stderr}`);
-  return { wallMs, code: result.code, rssMiB: rss, publishes: publishesIn(emu, from), stdout: result.stdout };
+  const s3BytesIn = emu.server.traffic.report().services.s3?.bytesIn ?? 0;
+  return {
+    wallMs,
+    code: result.code,
+    rssMiB: rss,
+    wchar,
+    s3BytesIn,
+    publishes: publishesIn(emu, from),
+    stdout: result.stdout,
+  };
 }
 
-/** The seed's method: one `aws` process per call, region after region. */
-async function cliLoop(emu: RunningEmulator, work: string, zip: string, name: string): Promise<number> {
+/**
+ * The seed's method: one `aws` process per call, region after region; `parallel`: the same two calls per region, the
+ * 16 regions' `aws lambda publish-layer-version` processes all at once (a shell's `&` and `wait`).
+ */
+async function cliLoop(
+  emu: RunningEmulator,
+  work: string,
+  zip: string,
+  name: string,
+  parallel = false,
+): Promise<number> {
+  const perRegion = [
+    `v=$(aws lambda publish-layer-version --endpoint-url "$EP" --region "$region" --layer-name ${name} --zip-file fileb://${zip} --query Version --output text)`,
+    `aws lambda add-layer-version-permission --endpoint-url "$EP" --region "$region" --layer-name ${name} --version-number "$v" --statement-id public --action lambda:GetLayerVersion --principal '*' >/dev/null`,
+  ];
   const script = [
     'set -euo pipefail',
     `for region in ${REGIONS.join(' ')}; do`,
-    `  v=$(aws lambda publish-layer-version --endpoint-url "$EP" --region "$region" --layer-name ${name} --zip-file fileb://${zip} --query Version --output text)`,
-    `  aws lambda add-layer-version-permission --endpoint-url "$EP" --region "$region" --layer-name ${name} --version-number "$v" --statement-id public --action lambda:GetLayerVersion --principal '*' >/dev/null`,
+    ...(parallel ? ['  (', ...perRegion.map((l) => `    ${l}`), '  ) &'] : perRegion.map((l) => `  ${l}`)),
     'done',
+    ...(parallel ? ['for job in $(jobs -p); do wait "$job"; done'] : []),
   ].join('\n');
   await writeFile(path.join(work, 'empty'), '');
   const env = {
@@ -181,14 +225,26 @@ export async function run(): Promise<void> {
       rerun.push(await ours(runAction, emu, work, { ...base, name: `bench-16-${i}`, regions: REGIONS.join(' ') }));
     }
     const cliMs = await cliLoop(emu, work, path.join(work, 'small.zip'), 'bench-cli');
+    const cliParallelMs = await cliLoop(emu, work, path.join(work, 'small.zip'), 'bench-cli-parallel', true);
     const bigInputs = { ...base, zip: 'big.zip', name: 'bench-big', regions: REGIONS.join(' ') };
     const big = await ours(runAction, emu, work, bigInputs);
     const bigRerun = await ours(runAction, emu, work, bigInputs);
     const sdkRss = await sdkOwnSerializationRssMiB(emu, path.join(work, 'big.zip'));
+    const staging = await stagingBench(emu, work, REGIONS, (inputs) => ours(runAction, emu, work, inputs), big);
     emu.server.latencyServices = undefined;
     const allInputs = { ...base, name: 'bench-all-latency', regions: REGIONS.join(' ') };
     const allFirst = await ours(runAction, emu, work, allInputs);
     const allRerun = await ours(runAction, emu, work, allInputs);
+    // LLR_BASELINE_BUNDLE: another build (today's main, say) through the same two runs, for "no slower than today".
+    const baselineBundle = process.env.LLR_BASELINE_BUNDLE;
+    let baseline: { first: Run; rerun: Run } | undefined;
+    if (baselineBundle) {
+      const wrapper = await wrapperFor(path.resolve(baselineBundle), await mkdtemp(path.join(work, 'baseline-')));
+      const inputs = { ...allInputs, name: 'bench-all-latency-baseline' };
+      const first = await ours(runAction, emu, work, inputs, wrapper);
+      baseline = { first, rerun: await ours(runAction, emu, work, inputs, wrapper) };
+    }
+    const allRatio = allRerun.wallMs / allFirst.wallMs;
 
     const m = (rs: Run[]) => median(rs.map((r) => r.wallMs));
     const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -202,9 +258,17 @@ export async function run(): Promise<void> {
       `  1 MB rerun: ${s(m(rerun))}, PublishLayerVersion sent ${rerun.reduce((a, r) => a + r.publishes, 0)} times`,
       `  45 MB x 16: first ${s(big.wallMs)} peak RSS ${big.rssMiB.toFixed(0)} MiB (${big.publishes} uploads); rerun ${s(bigRerun.wallMs)} peak RSS ${bigRerun.rssMiB.toFixed(0)} MiB, PublishLayerVersion sent ${bigRerun.publishes} times`,
       `  the SDK serializing each of the 16 uploads itself: peak RSS ${sdkRss.toFixed(0)} MiB`,
-      `  with GitHub's services at ${latencyMs} ms too (reference): 16 regions ${s(allFirst.wallMs)} (CLI loop / ours ${(cliMs / allFirst.wallMs).toFixed(1)}x), rerun ${s(allRerun.wallMs)}`,
+      `  16 parallel aws CLI processes (publish + permission per region, all at once): ${s(cliParallelMs)}`,
+      `  every service at ${latencyMs} ms (GitHub's too): 16 regions ${s(allFirst.wallMs)} (CLI loop / ours ${(cliMs / allFirst.wallMs).toFixed(1)}x), rerun ${s(allRerun.wallMs)}` +
+        (baseline ? `; baseline bundle: first ${s(baseline.first.wallMs)}, rerun ${s(baseline.rerun.wallMs)}` : ''),
+      ...staging,
       `  16 regions / 1 region      ${fanOut.toFixed(2)}x  (goal <= ${GOALS.fanOut}: ${verdict(fanOut <= GOALS.fanOut)})`,
       `  CLI loop / ours (16)       ${cli.toFixed(1)}x  (goal >= ${GOALS.cli}: ${verdict(cli >= GOALS.cli)})`,
+      `  parallel CLI / ours (16)   ${(cliParallelMs / m(sixteen)).toFixed(1)}x`,
+      `  rerun / first, all services at ${latencyMs} ms  ${allRatio.toFixed(2)}x  (goal <= ${GOALS.rerunAllLatency}: ${verdict(allRatio <= GOALS.rerunAllLatency)})` +
+        (baseline
+          ? `; first / baseline first ${(allFirst.wallMs / baseline.first.wallMs).toFixed(2)}x (goal <= 1: ${verdict(allFirst.wallMs <= baseline.first.wallMs * 1.05)}), baseline rerun / first ${(baseline.rerun.wallMs / baseline.first.wallMs).toFixed(2)}x`
+          : ''),
       `  rerun / first, 45 MB       ${rerunBig.toFixed(2)}x  (goal <= ${GOALS.rerun}: ${verdict(rerunBig <= GOALS.rerun && bigRerun.publishes === 0)})`,
       `  rerun / first, 1 MB        ${rerunSmall.toFixed(2)}x  (no zip sent: ${verdict(rerun.every((r) => r.publishes === 0))})`,
       `  peak RSS 45 MB x 16        ${big.rssMiB.toFixed(0)} MiB (goal <= ${GOALS.rssMiB}: ${verdict(big.rssMiB <= GOALS.rssMiB)})`,

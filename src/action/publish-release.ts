@@ -12,7 +12,7 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { artifactServiceProblem } from '../artifact/index.js';
-import type { ArtifactStore } from '../artifact/store.js';
+import type { ArtifactStore, StoredArtifact } from '../artifact/store.js';
 import { ConfigurationError, errorMessage, ServiceError, type StepOutcome } from '../errors.js';
 import type { PublishRun } from '../publish/publish.js';
 import type { PublishSettings } from '../settings/publish.js';
@@ -69,6 +69,7 @@ export async function uploadLeg(
   run: PublishRun,
   store: ArtifactStore | undefined,
   env: NodeJS.ProcessEnv,
+  existing?: Promise<StoredArtifact | undefined>,
 ): Promise<ServiceError | undefined> {
   if (run.plan.dryRun) return undefined;
   if (!store) {
@@ -80,9 +81,13 @@ export async function uploadLeg(
   try {
     const directory = await mkdtemp(path.join(env.RUNNER_TEMP || os.tmpdir(), 'llr-leg-'));
     const identity = run.settings.credentials.roleToAssume;
-    const artifact = await core.group('Upload the result record for report', () =>
-      uploadLegRecord(store, run.record, { env, directory, ...(identity ? { identity } : {}) }),
-    );
+    // Not a log group: the release is written at the same time, and its lines would land inside it.
+    const artifact = await uploadLegRecord(store, run.record, {
+      env,
+      directory,
+      ...(identity ? { identity } : {}),
+      ...(existing ? { existing } : {}),
+    });
     core.info(`Result record uploaded as artifact ${artifact.name} (for 'report' after a matrix).`);
     return undefined;
   } catch (err) {

@@ -10,14 +10,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { artifactServiceProblem, artifactStoreAvailable, artifactStoreFromEnv } from '../artifact/index.js';
-import type { ArtifactStore } from '../artifact/store.js';
+import type { ArtifactStore, StoredArtifact } from '../artifact/store.js';
 import { AwsClients } from '../aws/clients.js';
 import { checkCredentials, createCredentialProvider, credentialSource } from '../aws/credentials.js';
 import { homeRegion, partitionOf } from '../aws/partitions.js';
 import { ConfigurationError, stepFailure } from '../errors.js';
-import type { RegionOutcome } from '../publish/plan.js';
+import type { PublishPlan, RegionOutcome } from '../publish/plan.js';
+import { legArtifactFor } from '../release/legs.js';
 import { defaultBackoffMs, DEFAULT_PUBLISH_ATTEMPTS } from '../publish/publish-call.js';
-import { publishLayer, type PublishRun } from '../publish/publish.js';
+import { publishLayer, type PublishDeps, type PublishRun } from '../publish/publish.js';
 import { followUpFailure } from '../publish/followup.js';
 import { cell, pointerTable, progressLine, retentionTable, SUMMARY_HEADER, summaryRows } from '../publish/result.js';
 import type { SourceDeps } from '../publish/source.js';
@@ -127,6 +128,7 @@ export async function publishStep(
   store?: ArtifactStore,
   settings: PublishSettings = getPublishSettings(env),
   timing: StepTiming = REAL_TIME,
+  onPlanned?: PublishDeps['onPlanned'],
 ): Promise<PublishRun> {
   const oidc = Boolean(settings.credentials.roleToAssume && env.ACTIONS_ID_TOKEN_REQUEST_URL);
   const credentialDeps = {
@@ -165,6 +167,7 @@ export async function publishStep(
         }
       },
       onRegionDone: (outcome, plan) => core.info(progressLine(outcome, plan.dryRun)),
+      ...(onPlanned ? { onPlanned } : {}),
     });
   } finally {
     clients.destroy();
@@ -248,14 +251,26 @@ export async function runPublish(env: NodeJS.ProcessEnv = process.env): Promise<
   const settings = getPublishSettings(env);
   const release = await checkRelease(releasePlan(settings, env), settings.githubToken ?? '');
   const store = artifactStoreAvailable(env) ? artifactStoreFromEnv(env) : undefined;
-  const run = await publishStep(env, store, settings);
+  // The leg record costs a one-job publish as little as it can: its artifact's name is looked up while the regions
+  // are published (a re-run job then deletes it without a failed upload first), and it is uploaded at the same time
+  // as the release is written.
+  let existingLeg: Promise<StoredArtifact | undefined> | undefined;
+  const lookUpLeg = (plan: PublishPlan) => {
+    if (!store || plan.dryRun) return;
+    const identity = settings.credentials.roleToAssume;
+    existingLeg = store.find(legArtifactFor(plan.layer.name, plan.regions, env, identity)).catch(() => undefined);
+  };
+  const run = await publishStep(env, store, settings, REAL_TIME, lookUpLeg);
   await reportPublish(run, env);
-  const legProblem = await uploadLeg(run, store, env);
+  const [legProblem, releaseProblem] = await Promise.all([
+    uploadLeg(run, store, env, existingLeg),
+    writeRelease(run, release, settings.githubToken ?? ''),
+  ]);
   const failure = stepFailure([
     failureMessage(run.record, run.settings.failOn),
     followUpFailure(run.followUp, run.record, run.settings.failOn),
     legProblem,
-    await writeRelease(run, release, settings.githubToken ?? ''),
+    releaseProblem,
   ]);
   if (failure) throw failure;
 }

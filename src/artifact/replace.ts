@@ -12,9 +12,22 @@ export async function uploadReplacing(
   name: string,
   files: string[],
   rootDirectory: string,
-  options: { retentionDays?: number; info?: (message: string) => void } = {},
+  options: {
+    retentionDays?: number;
+    info?: (message: string) => void;
+    /**
+     * The artifact of this name, when the caller looked it up beforehand (off the critical path): one found is
+     * deleted before the upload, sparing the upload that would fail and the look-up after it.
+     */
+    existing?: Promise<StoredArtifact | undefined>;
+  } = {},
 ): Promise<StoredArtifact> {
   const upload = () => store.upload(name, files, rootDirectory, { retentionDays: options.retentionDays });
+  const known = await options.existing?.catch(() => undefined);
+  if (known && store.delete) {
+    await store.delete(name).catch(() => undefined);
+    options.info?.(`Replaced artifact '${name}' (id ${known.id}), uploaded earlier in this run (a re-run job).`);
+  }
   try {
     return await upload();
   } catch (first) {

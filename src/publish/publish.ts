@@ -49,6 +49,8 @@ export interface PublishDeps {
   /** The caller's account, for `s3-bucket: auto` (asked only then). */
   accountId?(): Promise<string>;
   onRegionDone?(outcome: RegionOutcome, plan: PublishPlan): void;
+  /** Told the plan before any region is worked on (the action looks up the leg record's artifact meanwhile). */
+  onPlanned?(plan: PublishPlan): void;
 }
 
 export interface PublishRun {
@@ -125,6 +127,7 @@ export async function publishLayer(settings: PublishSettings, deps: PublishDeps)
     dryRun: settings.dryRun,
     maxParallel: settings.maxParallel,
   };
+  deps.onPlanned?.(plan);
   const inline = new InlineZip(loaded.zip);
   deps.clients.useInlineZip(inline);
   const { upload } = plan;

@@ -69,6 +69,13 @@ export interface UploadLegOptions {
   /** The role or account this leg publishes with, when the workflow passes one. */
   identity?: string;
   retentionDays?: number;
+  /** The artifact of this name the run already holds, looked up earlier (while the regions were published). */
+  existing?: Promise<StoredArtifact | undefined>;
+}
+
+/** The leg artifact's name for a record of layer `name` covering `regions`. */
+export function legArtifactFor(name: string, regions: string[], env: LegEnv, identity?: string): string {
+  return legArtifactName(name, legId(env, regions, identity));
 }
 
 /** Uploads a publish leg's record for `report`; replaces the step's own earlier upload where the store can delete. */
@@ -77,13 +84,16 @@ export async function uploadLegRecord(
   record: ResultRecord,
   options: UploadLegOptions,
 ): Promise<StoredArtifact> {
-  const name = legArtifactName(record.name, legId(options.env, Object.keys(record.regions), options.identity));
+  const name = legArtifactFor(record.name, Object.keys(record.regions), options.env, options.identity);
   await mkdir(options.directory, { recursive: true });
   const file = path.join(options.directory, recordFile(record.name));
   await writeFile(file, serializeRecord(record));
   // The same step run again in this job holds the name already: its record is replaced.
   try {
-    return await uploadReplacing(store, name, [file], options.directory, { retentionDays: options.retentionDays });
+    return await uploadReplacing(store, name, [file], options.directory, {
+      retentionDays: options.retentionDays,
+      ...(options.existing ? { existing: options.existing } : {}),
+    });
   } catch (err) {
     // Two processes of one step at once (both replacing the name): the one that lost finds the other's record of the
     // same release, which is what report needs.
