@@ -37,6 +37,8 @@ export interface RuntimeConfig {
 const CONTROL_PREFIX = '/__emulator/';
 /** Bodies above this are refused outright; the Lambda limit (69,905,067 bytes) is checked by the Lambda service. */
 const MAX_BODY_BYTES = 512 * 1024 * 1024;
+/** The idle time clients are told (Keep-Alive: timeout=5), well under the server's own keepAliveTimeout. */
+const ADVERTISED_KEEP_ALIVE_S = 5;
 
 export interface ControlHandler {
   (path: string, req: EmuRequest): Promise<EmuResponse | undefined> | EmuResponse | undefined;
@@ -82,7 +84,10 @@ export class EmulatorServer {
         }
       });
     });
-    this.server.keepAliveTimeout = 5000;
+    // Clients are told 5 s, the server closes an idle connection only after 60 s: a client reusing a connection
+    // near the advertised timeout (a test process stalled on a loaded machine) must never race the close, which
+    // shows as a read ECONNRESET on a request that never reached a handler.
+    this.server.keepAliveTimeout = 60_000;
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
@@ -118,6 +123,7 @@ export class EmulatorServer {
   }
 
   private async onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    res.setHeader('keep-alive', `timeout=${ADVERTISED_KEEP_ALIVE_S}`);
     const { body, received } = await readBody(req);
     if (body === undefined) {
       res.writeHead(413, { 'content-type': 'text/plain' });
