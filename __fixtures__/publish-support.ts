@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHash } from 'node:crypto';
-import { formatMarker, type Marker } from '../src/publish/marker.js';
+import { formatMarker, type Marker } from '../src/record/marker.js';
 import type { PublishPlan, VerifiedLayer } from '../src/publish/plan.js';
 import type { RegionDeps } from '../src/publish/region.js';
 import type { Grant } from '../src/publish/sharing.js';

@@ -2,7 +2,7 @@
 import { DeleteLayerVersionCommand, LambdaClient, PublishLayerVersionCommand } from '@aws-sdk/client-lambda';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
-import { describe as describeMarker } from '../src/publish/marker.js';
+import { describe as describeMarker } from '../src/record/marker.js';
 import { DUMMY_ENV, makeZip, motoMissing, startMoto } from './emulator-support.js';
 
 export interface AwsBackend {

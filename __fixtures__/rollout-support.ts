@@ -13,7 +13,7 @@ import {
 import { afterAll, beforeAll } from '@jest/globals';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import { AwsClients } from '../src/aws/clients.js';
-import { formatMarker } from '../src/publish/marker.js';
+import { formatMarker } from '../src/record/marker.js';
 import { rollout, type RolloutOptions, type RolloutRun } from '../src/rollout/rollout.js';
 import { control, createMotoRole, DUMMY_ENV, makeZip, startMoto, useEnv } from './emulator-support.js';
 

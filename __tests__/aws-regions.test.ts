@@ -22,6 +22,20 @@ describe('partitions', () => {
     (region) => expect(partitionOf(region)).toBeUndefined(),
   );
 
+  test.each([
+    ['us-east-1', 'aws'],
+    ['eu-west-9', 'aws'],
+    ['cn-north-7', 'aws-cn'],
+    ['us-gov-west-3', 'aws-us-gov'],
+    ['us-iso-east-1', 'aws-iso'],
+    ['us-isob-east-1', 'aws-iso-b'],
+    ['us-isof-south-1', 'aws-iso-f'],
+    ['eu-isoe-west-1', 'aws-iso-e'],
+    ['eusc-de-east-2', 'aws-eusc'],
+  ])("any region name's ARN partition: %s is in %s", (region, partition) =>
+    expect(partitionOf(region, { anyRegion: true })).toBe(partition),
+  );
+
   test('`all` is every region with Lambda: 36 in aws (the table and the SDK), 2 in aws-cn and aws-us-gov', () => {
     expect(lambdaRegions('aws')).toHaveLength(36);
     expect(lambdaRegions('aws')).toEqual(expect.arrayContaining(['us-east-1', 'af-south-1', 'mx-central-1']));

@@ -15,7 +15,7 @@ import { LambdaClient, ListLayerVersionsCommand } from '@aws-sdk/client-lambda';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import { publishStep, type StepTiming } from '../src/action/publish.js';
 import { lambdaRegions } from '../src/aws/partitions.js';
-import { parseMarker } from '../src/publish/marker.js';
+import { parseMarker } from '../src/record/marker.js';
 import { parsePublishSettings } from '../src/settings/publish.js';
 import { makeZip } from '../__fixtures__/emulator-support.js';
 

@@ -14,7 +14,7 @@ import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import type { FaultSettings } from '../emulators/faults.js';
 import { beginMarker } from '../src/release/body.js';
 import type { Octokit } from '../src/release/github.js';
-import { parseRecord } from '../src/release/records.js';
+import { parseRecord } from '../src/record/json.js';
 import { makeZip } from '../__fixtures__/emulator-support.js';
 
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-south-1', 'sa-east-1'];

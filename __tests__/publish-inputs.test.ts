@@ -11,7 +11,7 @@ import { crc32, deflateRawSync } from 'node:zlib';
 import { runAction } from '../__fixtures__/action.js';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import { makeZip } from '../__fixtures__/emulator-support.js';
-import type { ResultRecord } from '../src/release/record.js';
+import type { ResultRecord } from '../src/record/record.js';
 
 let emu: RunningEmulator;
 let ws: string;

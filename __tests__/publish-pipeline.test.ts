@@ -12,7 +12,7 @@ import { runAction, type ActionRun } from '../__fixtures__/action.js';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import { parseLayerVersionArn } from '../src/aws/arn.js';
 import { lambdaRegions } from '../src/aws/partitions.js';
-import type { ResultRecord } from '../src/release/record.js';
+import type { ResultRecord } from '../src/record/record.js';
 import { describeOnMoto } from '../__fixtures__/emulator-support.js';
 
 const REGIONS = lambdaRegions('aws').slice(0, 16);

@@ -14,7 +14,7 @@ import { runAction, type ActionRun } from '../__fixtures__/action.js';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import { lambdaRegions } from '../src/aws/partitions.js';
 import type { Octokit } from '../src/release/github.js';
-import { parseRecord } from '../src/release/records.js';
+import { parseRecord } from '../src/record/json.js';
 import { makeZip } from '../__fixtures__/emulator-support.js';
 import { lambdaClient, publishVersion } from '../__fixtures__/release-support.js';
 

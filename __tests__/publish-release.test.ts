@@ -11,7 +11,7 @@ import { runAction, type ActionRun } from '../__fixtures__/action.js';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import { beginMarker, endMarker } from '../src/release/body.js';
 import type { Octokit } from '../src/release/github.js';
-import { parseRecord } from '../src/release/records.js';
+import { parseRecord } from '../src/record/json.js';
 import { makeZip } from '../__fixtures__/emulator-support.js';
 
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-south-1'];

@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { uploadSlots } from '../src/publish/budget.js';
 import type { RegionOutcome } from '../src/publish/plan.js';
 import { progressLine, summaryRows, toResultRecord } from '../src/publish/result.js';
-import { failureMessage, recordOutputs } from '../src/release/outputs.js';
+import { failureMessage, recordOutputs } from '../src/record/outputs.js';
 import { plan } from '../__fixtures__/publish-support.js';
 
 const arn = (region: string, v: number) => `arn:aws:lambda:${region}:123456789012:layer:otel:${v}`;

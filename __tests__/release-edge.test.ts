@@ -7,10 +7,10 @@ import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import { beginMarker, endMarker, patchBody } from '../src/release/body.js';
 import { ConfigurationError } from '../src/errors.js';
 import { BODY_LIMIT, updateRelease, type Octokit } from '../src/release/github.js';
-import type { RegionResult, ResultRecord } from '../src/release/record.js';
-import { parseRecord, serializeRecord } from '../src/release/records.js';
+import type { RegionResult, ResultRecord } from '../src/record/record.js';
+import { parseRecord, serializeRecord } from '../src/record/json.js';
+import { arnProblems } from '../src/record/validate.js';
 import { renderSection } from '../src/release/section.js';
-import { arnProblems } from '../src/release/validate.js';
 
 const arn = (region: string, v: number, name = 'otel', partition = 'aws', account = '123456789012') =>
   `arn:${partition}:lambda:${region}:${account}:layer:${name}:${v}`;

@@ -9,11 +9,11 @@ import path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import { beginMarker, endMarker } from '../src/release/body.js';
 import { updateRelease, type Octokit } from '../src/release/github.js';
-import type { RegionResult, ResultRecord } from '../src/release/record.js';
-import { parseRecord, recordComment } from '../src/release/records.js';
-import { renderSection } from '../src/release/section.js';
+import type { RegionResult, ResultRecord } from '../src/record/record.js';
+import { parseRecord } from '../src/record/json.js';
+import { ArnMismatchError } from '../src/record/validate.js';
+import { renderSection, recordComment } from '../src/release/section.js';
 import { releaseRef, releaseTarget } from '../src/settings/release.js';
-import { ArnMismatchError } from '../src/release/validate.js';
 
 let emu: RunningEmulator;
 let octokit: Octokit;

@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LocalArtifactStore } from '../src/artifact/local.js';
 import { collectLegRecords, legArtifactPrefix, uploadLegRecord } from '../src/release/legs.js';
-import type { ResultRecord } from '../src/release/record.js';
+import type { ResultRecord } from '../src/record/record.js';
 import { mergeLegs } from '../src/release/report.js';
 import { tempDir } from '../__fixtures__/emulator-support.js';
 

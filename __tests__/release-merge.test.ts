@@ -1,8 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { ConfigurationError } from '../src/errors.js';
 import { legArtifactName, legArtifactPrefix, legId, runtimeJobId } from '../src/release/legs.js';
-import { mergeRecords } from '../src/release/merge.js';
-import type { RegionResult, ResultRecord } from '../src/release/record.js';
+import { mergeRecords } from '../src/record/merge.js';
+import type { RegionResult, ResultRecord } from '../src/record/record.js';
 import { releaseTarget } from '../src/settings/release.js';
 
 const arn = (region: string, version: number) => `arn:aws:lambda:${region}:123456789012:layer:otel:${version}`;

@@ -1,8 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
-import type { ResultRecord } from '../src/release/record.js';
-import { assetName, parseRecord, serializeRecord } from '../src/release/records.js';
-import { cellText, compareRegions, renderSection, sortRegions } from '../src/release/section.js';
-import { ArnMismatchError, arnProblems, validateArns } from '../src/release/validate.js';
+import { type ResultRecord, compareRegions, sortRegions } from '../src/record/record.js';
+import { assetName, parseRecord, serializeRecord } from '../src/record/json.js';
+import { ArnMismatchError, arnProblems, validateArns } from '../src/record/validate.js';
+import { cellText, renderSection } from '../src/release/section.js';
 
 const ACCOUNT = '123456789012';
 const arn = (region: string, version: number, name = 'otel', partition = 'aws') =>

@@ -11,7 +11,7 @@ import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import { mintRuntimeToken } from '../emulators/github/index.js';
 import type { Octokit } from '../src/release/github.js';
 import { legArtifactPrefix, uploadLegRecord } from '../src/release/legs.js';
-import type { RegionResult, ResultRecord } from '../src/release/record.js';
+import type { RegionResult, ResultRecord } from '../src/record/record.js';
 
 let emu: RunningEmulator;
 let octokit: Octokit;

@@ -11,8 +11,8 @@ import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import { mintRuntimeToken } from '../emulators/github/index.js';
 import type { Octokit } from '../src/release/github.js';
 import { uploadLegRecord } from '../src/release/legs.js';
-import type { RegionResult, ResultRecord } from '../src/release/record.js';
-import { parseRecord } from '../src/release/records.js';
+import type { RegionResult, ResultRecord } from '../src/record/record.js';
+import { parseRecord } from '../src/record/json.js';
 
 let emu: RunningEmulator;
 let octokit: Octokit;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { runAction } from '../__fixtures__/action.js';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import { updateRelease, type Octokit } from '../src/release/github.js';
-import type { ResultRecord } from '../src/release/record.js';
+import type { ResultRecord } from '../src/record/record.js';
 import { listGitHubCandidates } from '../src/resolve/github.js';
 import { parseRange } from '../src/resolve/range.js';
 import { resolveFromCandidates } from '../src/resolve/resolve.js';

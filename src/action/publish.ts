@@ -22,8 +22,7 @@ import { publishLayer, type PublishDeps, type PublishRun } from '../publish/publ
 import { followUpFailure } from '../publish/followup.js';
 import { cell, pointerTable, progressLine, retentionTable, SUMMARY_HEADER, summaryRows } from '../publish/result.js';
 import type { SourceDeps } from '../publish/source.js';
-import { failureMessage, recordOutputs } from '../release/outputs.js';
-import { serializeRecord } from '../release/records.js';
+import { failureMessage, recordOutputs, serializeRecord } from '../record/index.js';
 import { parsePublishSettings, PUBLISH_INPUTS, type PublishSettings } from '../settings/publish.js';
 import { gatherInputs } from './inputs.js';
 import { checkRelease, releasePlan, uploadLeg, writeRelease } from './publish-release.js';

@@ -5,7 +5,7 @@ import { checkCredentials, createCredentialProvider } from '../aws/credentials.j
 import { homeRegion, partitionOf } from '../aws/partitions.js';
 import { resolveRegions, enabledRegions, type RegionSelection } from '../aws/regions.js';
 import { ConfigurationError } from '../errors.js';
-import { sortRegions } from '../release/section.js';
+import { sortRegions } from '../record/index.js';
 import { listAwsRegions, type AwsCandidates } from '../resolve/aws.js';
 import { listGitHubCandidates } from '../resolve/github.js';
 import type { Candidate, VersionRange } from '../resolve/range.js';

@@ -66,12 +66,37 @@ const HOME_REGION: Record<Partition, string> = {
   'aws-eusc': 'eusc-de-east-1',
 };
 
-/** A region name as AWS spells them (`eusc-de-east-1` too); rules out the SDK's pseudo-regions such as `aws-global`. */
-const REGION_SHAPE = /^(?:[a-z]{2}|eusc)(?:-[a-z]+)+-\d{1,2}$/;
+/**
+ * A region name as AWS spells them: `us-east-1`, `ap-southeast-7`, `us-gov-west-1`, `eu-isoe-west-1`, and the
+ * European Sovereign Cloud's `eusc-de-east-1`; rules out the SDK's pseudo-regions such as `aws-global`.
+ */
+export const REGION_PATTERN = /^(?:[a-z]{2}|eusc)(?:-[a-z]+)+-\d{1,2}$/;
 
-/** The partition of a region the SDK knows, or undefined for a name it does not know (a typo, a made-up region). */
-export function partitionOf(region: string): Partition | undefined {
-  if (!REGION_SHAPE.test(region)) return undefined;
+/** Partitions by region prefix; the first match wins, so the longer ISO prefixes come before `us-`. */
+const PARTITION_PREFIXES: [string, string][] = [
+  ['us-gov-', 'aws-us-gov'],
+  ['us-isob-', 'aws-iso-b'],
+  ['us-isof-', 'aws-iso-f'],
+  ['us-iso-', 'aws-iso'],
+  ['eu-isoe-', 'aws-iso-e'],
+  ['cn-', 'aws-cn'],
+  ['eusc-', 'aws-eusc'],
+];
+
+/**
+ * The partition of a region the SDK knows, or undefined for a name it does not know (a typo, a made-up region):
+ * what inputs are checked with. With `{ anyRegion: true }`, the partition any region name implies by its prefix
+ * (ISO partitions too, `aws` for the rest): what a record's ARNs must name, since a record may come from a newer
+ * runner whose SDK knows more regions.
+ */
+export function partitionOf(region: string): Partition | undefined;
+export function partitionOf(region: string, options: { anyRegion: true }): string;
+export function partitionOf(region: string, options?: { anyRegion: true }): string | undefined {
+  if (options?.anyRegion) {
+    for (const [prefix, partition] of PARTITION_PREFIXES) if (region.startsWith(prefix)) return partition;
+    return 'aws';
+  }
+  if (!REGION_PATTERN.test(region)) return undefined;
   const info = sdkPartition(region) as { name: string; description?: string };
   // Only a known region carries its own `description`; an unknown name matching a partition's pattern does not.
   if (info.description === undefined) return undefined;

@@ -15,7 +15,7 @@
  */
 import { DeleteLayerVersionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { isPadding } from './align.js';
-import { sameMarker, type Marker } from './marker.js';
+import { sameMarker, type Marker } from '../record/index.js';
 import { step } from './step.js';
 import { getVersion, versionPage, type StoredVersion, type VersionInfo, type VersionPage } from './versions.js';
 

@@ -15,7 +15,7 @@ import {
   MAX_UNZIPPED_BYTES,
 } from '../layer/limits.js';
 import { codeSha256Of } from '../layer/manifest.js';
-import { describe, type Marker } from './marker.js';
+import { describe, type Marker } from '../record/index.js';
 import type { VerifiedLayer } from './plan.js';
 import type { PublishSettings } from '../settings/publish.js';
 import type { LoadedZip } from './source.js';

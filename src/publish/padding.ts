@@ -21,7 +21,7 @@ import {
   type RegionState,
 } from './align.js';
 import type { FollowUpProblem } from './followup.js';
-import { sameMarker } from './marker.js';
+import { sameMarker } from '../record/index.js';
 import type { Logger, PublishPlan, RegionOutcome } from './plan.js';
 import { failureReason } from './region.js';
 import { retryRegion } from './region-retry.js';

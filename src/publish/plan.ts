@@ -4,8 +4,7 @@
  */
 import type { Partition } from '../aws/partitions.js';
 import type { Manifest } from '../layer/manifest.js';
-import type { RegionStatus } from '../release/record.js';
-import type { Marker } from './marker.js';
+import type { RegionStatus, Marker } from '../record/index.js';
 import type { Grant } from './sharing.js';
 
 /**

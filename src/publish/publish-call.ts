@@ -7,7 +7,7 @@
  */
 import { PublishLayerVersionCommand, type LambdaClient, type PublishLayerVersionRequest } from '@aws-sdk/client-lambda';
 import { classifyAwsError, retryAfterMs } from '../aws/errors.js';
-import type { Marker } from './marker.js';
+import type { Marker } from '../record/index.js';
 import { findRelease, type StoredVersion } from './versions.js';
 
 export interface PublishCallDeps {

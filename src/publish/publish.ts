@@ -9,7 +9,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { InlineZip } from '../aws/inline-zip.js';
 import { enabledRegions, resolveRegions } from '../aws/regions.js';
-import type { ResultRecord } from '../release/record.js';
+import type { ResultRecord } from '../record/index.js';
 import { uploadSlots } from './budget.js';
 import { followUpRegions, type FollowUp } from './followup.js';
 import { verifiedLayer, versionDescription } from './layer.js';

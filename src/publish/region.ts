@@ -9,7 +9,7 @@ import { checkLayerVersionArn } from '../aws/arn.js';
 import { classifyAwsError, describeAwsError } from '../aws/errors.js';
 import { errorMessage } from '../errors.js';
 import { removeDuplicate, settleVersion, type Release } from './converge.js';
-import { sameMarker } from './marker.js';
+import { sameMarker } from '../record/index.js';
 import type { Logger, PublishPlan, RegionOutcome } from './plan.js';
 import { publishOnce, type PublishCallDeps, type PublishedVersion } from './publish-call.js';
 import { retryRegion, type RegionRetryPolicy } from './region-retry.js';

@@ -2,7 +2,7 @@
  * From outcomes to what the user reads back: the result record (SPEC, schema 1), the progress line per region and
  * the summary table. Outputs and `fail-on` come from the record (src/release/outputs.ts), as for `report`.
  */
-import type { RegionResult, ResultRecord } from '../release/record.js';
+import type { RegionResult, ResultRecord } from '../record/index.js';
 import type { PublishPlan, RegionOutcome } from './plan.js';
 import type { RegionRetention } from './retention.js';
 import type { PointerResult, RegionPointers } from './ssm.js';

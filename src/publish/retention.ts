@@ -15,7 +15,7 @@
  */
 import { DeleteLayerVersionCommand, ListLayerVersionsCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import pLimit from 'p-limit';
-import { parseMarker, sameMarker, type Marker } from './marker.js';
+import { parseMarker, sameMarker, type Marker } from '../record/index.js';
 import { failureReason } from './region.js';
 import { retryRegion, type RegionRetryDeps } from './region-retry.js';
 import { step } from './step.js';

@@ -19,8 +19,9 @@ import pLimit from 'p-limit';
 import semver from 'semver';
 import { describeAwsError } from '../aws/errors.js';
 import { ConfigurationError, errorMessage } from '../errors.js';
-import { parseLayerVersionArn, partitionOf } from '../release/arn.js';
-import { formatMarker, parseMarker } from './marker.js';
+import { parseLayerVersionArn } from '../aws/arn.js';
+import { partitionOf } from '../aws/partitions.js';
+import { formatMarker, parseMarker } from '../record/index.js';
 
 /** Parameter names may not exceed 1011 characters counting the parameter ARN; this leaves room for the longest. */
 const NAME_LIMIT = 1011 - 'arn:aws-iso-b:ssm:us-isob-east-1:123456789012:parameter'.length;
@@ -102,8 +103,9 @@ async function call<T>(service: 'ssm' | 'lambda', operation: string, send: () =>
 async function pointedVersion(lambda: LambdaClient, region: string, arn: string): Promise<Existing> {
   const parts = parseLayerVersionArn(arn);
   if (!parts) return { unknown: 'it does not hold a layer version ARN' };
-  if (parts.partition !== partitionOf(region)) {
-    return { unknown: `${arn} is in partition ${parts.partition}, not ${partitionOf(region)}` };
+  const partition = partitionOf(region, { anyRegion: true });
+  if (parts.partition !== partition) {
+    return { unknown: `${arn} is in partition ${parts.partition}, not ${partition}` };
   }
   if (parts.region !== region) return { unknown: `${arn} is in ${parts.region}, not ${region}` };
   try {

@@ -8,7 +8,7 @@ import {
   type LambdaClient,
   type LayerVersionsListItem,
 } from '@aws-sdk/client-lambda';
-import { parseMarker, sameMarker, type Marker } from './marker.js';
+import { parseMarker, sameMarker, type Marker } from '../record/index.js';
 import { step } from './step.js';
 
 export interface VersionInfo {

@@ -11,12 +11,10 @@ import {
   ServiceError,
   type StepOutcome,
 } from '../errors.js';
-import { assetName, recordComment, serializeRecord } from './records.js';
+import { assetName, serializeRecord, type ResultRecord, validateArns } from '../record/index.js';
 import { patchBody, planBody } from './body.js';
-import type { ResultRecord } from './record.js';
-import { BODY_LIMIT, renderSection, renderShortSection } from './section.js';
+import { BODY_LIMIT, renderSection, renderShortSection, recordComment } from './section.js';
 import type { ReleasePayload } from '../settings/release.js';
-import { validateArns } from './validate.js';
 
 export type Octokit = ReturnType<typeof getOctokit>;
 export { BODY_LIMIT };

@@ -14,8 +14,7 @@ import pLimit from 'p-limit';
 import { uploadReplacing } from '../artifact/replace.js';
 import type { ArtifactStore, StoredArtifact } from '../artifact/store.js';
 import { ConfigurationError, errorMessage, isStepOutcome, ServiceError } from '../errors.js';
-import type { ResultRecord } from './record.js';
-import { parseRecord, serializeRecord } from './records.js';
+import { type ResultRecord, parseRecord, serializeRecord } from '../record/index.js';
 
 export const RESULT_ARTIFACT_PREFIX = 'lambda-layer-result-';
 

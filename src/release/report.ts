@@ -4,10 +4,7 @@ import path from 'node:path';
 import type { ArtifactStore } from '../artifact/store.js';
 import { ConfigurationError } from '../errors.js';
 import { collectLegRecords, legArtifactPrefix } from './legs.js';
-import { mergeRecords } from './merge.js';
-import type { ResultRecord } from './record.js';
-import { assetName, serializeRecord } from './records.js';
-import { validateArns } from './validate.js';
+import { mergeRecords, type ResultRecord, assetName, serializeRecord, validateArns } from '../record/index.js';
 
 export interface MergedReport {
   record: ResultRecord;

@@ -2,33 +2,12 @@
  * The markdown a release (and a job summary) shows for one layer: what was released and a `Region | Version | ARN`
  * table in which failed regions are shown as failed, never left out.
  */
-import { partitionOf } from './arn.js';
-import type { RegionResult, ResultRecord } from './record.js';
+import { serializeRecord } from '../record/json.js';
+import { isAvailable, sortRegions, type RegionResult, type ResultRecord } from '../record/record.js';
 
-const PARTITION_ORDER = ['aws', 'aws-cn', 'aws-us-gov', 'aws-eusc', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f'];
 const ERROR_CELL_LIMIT = 200;
 /** GitHub refuses a release body longer than this (422 "body is too long (maximum is 125000 characters)"). */
 export const BODY_LIMIT = 125_000;
-
-/**
- * Partition first (commercial, China, GovCloud, ISO), then the region code alphabetically with its number compared
- * as a number, so a reader finds `eu-west-1` where the AWS console lists it and `ap-southeast-10` after `-9`.
- */
-export function compareRegions(a: string, b: string): number {
-  const pa = PARTITION_ORDER.indexOf(partitionOf(a));
-  const pb = PARTITION_ORDER.indexOf(partitionOf(b));
-  if (pa !== pb) return pa - pb;
-  return a.localeCompare(b, 'en', { numeric: true });
-}
-
-export function sortRegions(regions: Iterable<string>): string[] {
-  return [...regions].sort(compareRegions);
-}
-
-/** Rows that users can attach to a function: published now or reused unchanged. */
-export function isAvailable(row: RegionResult): boolean {
-  return (row.status === 'published' || row.status === 'unchanged') && Boolean(row.arn);
-}
 
 /** Text from AWS or a leg record made safe for one table cell: one line, no pipes, no HTML that could fake a marker. */
 export function cellText(text: string): string {
@@ -139,4 +118,24 @@ export function renderShortSection(record: ResultRecord, asset?: { name: string;
     `- **ARNs:** ${where}`,
   ];
   return `${lines.join('\n')}\n`;
+}
+
+const RECORD_COMMENT = /^<!-- lambda-layer-release:([A-Za-z0-9_-]{1,140}):record (\{.*\}) -->$/m;
+
+/**
+ * The result record as one HTML comment line for the release section: invisible on the page, read back by
+ * `resolve` (source github) when a release has no `<name>.arns.json` asset (immutable releases refuse new assets).
+ * `<` and `>` are written as JSON escapes, so no value can close the comment or fake a marker. The record's time is
+ * left out: a rerun with the same result leaves the notes as they were.
+ */
+export function recordComment(record: ResultRecord): string {
+  const { createdAt: _createdAt, ...stable } = JSON.parse(serializeRecord(record)) as ResultRecord;
+  const json = JSON.stringify(stable).replace(/</g, '\\u003c').replace(/>/g, '\\u003e');
+  return `<!-- lambda-layer-release:${record.name}:record ${json} -->`;
+}
+
+/** The record JSON a section's comment line carries for layer `name`, or undefined when it has none. */
+export function recordJsonIn(section: string, name: string): string | undefined {
+  const match = RECORD_COMMENT.exec(section.replace(/\r\n?/g, '\n'));
+  return match && match[1] === name ? match[2] : undefined;
 }

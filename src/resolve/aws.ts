@@ -6,7 +6,7 @@
 import { paginateListLayerVersions, type LambdaClient } from '@aws-sdk/client-lambda';
 import pLimit from 'p-limit';
 import { awsFailure, classifyAwsError, describeAwsError } from '../aws/errors.js';
-import { parseMarker } from '../publish/marker.js';
+import { parseMarker } from '../record/index.js';
 import type { Candidate } from './range.js';
 
 export interface AwsSourceOptions {

@@ -6,11 +6,9 @@
 import pLimit from 'p-limit';
 import { errorMessage, httpFailure } from '../errors.js';
 import { sectionText } from '../release/body.js';
-import { assetName, parseRecord, recordJsonIn } from '../release/records.js';
+import { assetName, parseRecord, type ResultRecord, isAvailable, arnProblems } from '../record/index.js';
+import { recordJsonIn } from '../release/section.js';
 import type { Octokit } from '../release/github.js';
-import type { ResultRecord } from '../release/record.js';
-import { isAvailable } from '../release/section.js';
-import { arnProblems } from '../release/validate.js';
 import type { Candidate } from './range.js';
 
 export interface GitHubSourceOptions {

@@ -1,7 +1,7 @@
 /** Per region, the newest layer version whose semver is in the range; the same answer from either source. */
 import semver from 'semver';
 import { ConfigurationError } from '../errors.js';
-import { sortRegions } from '../release/section.js';
+import { sortRegions } from '../record/index.js';
 import { pickNewest, type Candidate, type VersionRange } from './range.js';
 
 export interface Resolution {

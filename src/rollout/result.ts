@@ -4,8 +4,8 @@
  * fails under `fail-on` (as publish: `any` when a function failed, `all` when none is where it should be, `none`
  * never).
  */
-import { cellText, sortRegions } from '../release/section.js';
-import type { FailOn } from '../release/outputs.js';
+import { cellText } from '../release/section.js';
+import { sortRegions, type FailOn } from '../record/index.js';
 import type { RolloutRun } from './rollout.js';
 import type { FunctionOutcome } from './update.js';
 

@@ -11,7 +11,7 @@ import { checkVersion } from '../layer/version.js';
 import { parseGrants, type Grant } from '../publish/sharing.js';
 import { validateSsmPrefix } from '../publish/ssm.js';
 import { checkBucketTemplate, checkKeyPrefix } from '../publish/staging.js';
-import { FAIL_ON, type FailOn } from '../release/outputs.js';
+import { FAIL_ON, type FailOn } from '../record/index.js';
 import { checkRolePartition, parseCredentials } from './credentials.js';
 import { DEFAULTS, inputReader, type InputReader, type RawInputs } from './inputs.js';
 

@@ -6,7 +6,7 @@ import { lambdaRegions } from '../aws/partitions.js';
 import { parseRegionSelection } from '../aws/regions.js';
 import { ConfigurationError } from '../errors.js';
 import { checkName } from '../layer/limits.js';
-import { FAIL_ON, type FailOn } from '../release/outputs.js';
+import { FAIL_ON, type FailOn } from '../record/index.js';
 import { DEFAULTS, inputReader, type RawInputs } from './inputs.js';
 import { releaseTarget, type ReleaseEnv, type ReleaseTarget } from './release.js';
 

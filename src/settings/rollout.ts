@@ -7,7 +7,7 @@ import { partitionOf } from '../aws/partitions.js';
 import { parseRegionSelection, type RegionSelection } from '../aws/regions.js';
 import { ConfigurationError } from '../errors.js';
 import { checkName } from '../layer/limits.js';
-import { FAIL_ON, type FailOn } from '../release/outputs.js';
+import { FAIL_ON, type FailOn } from '../record/index.js';
 
 import { parseRange, type VersionRange } from '../resolve/range.js';
 import { checkRolePartition, parseCredentials } from './credentials.js';

@@ -1,5 +1,6 @@
 import { ConfigurationError } from '../errors.js';
-import { REGION_PATTERN, parseLayerVersionArn, partitionOf } from './arn.js';
+import { parseLayerVersionArn } from '../aws/arn.js';
+import { partitionOf, REGION_PATTERN } from '../aws/partitions.js';
 import type { ResultRecord } from './record.js';
 
 /**
@@ -35,7 +36,7 @@ export function arnProblems(record: ResultRecord): string[] {
       problems.push(`${region}: '${row.arn}' is not a layer version ARN`);
       continue;
     }
-    const expectedPartition = partitionOf(region);
+    const expectedPartition = partitionOf(region, { anyRegion: true });
     if (arn.partition !== expectedPartition) {
       problems.push(`${region}: ARN partition '${arn.partition}' should be '${expectedPartition}'`);
     }

@@ -1,7 +1,6 @@
 /** Merging the result records of a matrix's publish legs into the one record a one-job publish would have written. */
 import { ConfigurationError } from '../errors.js';
-import type { RegionResult, ResultRecord } from './record.js';
-import { isAvailable } from './section.js';
+import { isAvailable, type RegionResult, type ResultRecord } from './record.js';
 
 /** Available rows beat failed ones (a retried leg succeeded), and a failure is never hidden behind a skip. */
 function rank(row: RegionResult): number {

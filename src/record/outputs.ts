@@ -1,6 +1,5 @@
 /** What publish and report hand to later steps: outputs from a result record, and whether the step fails. */
-import type { ResultRecord } from './record.js';
-import { isAvailable, sortRegions } from './section.js';
+import { isAvailable, sortRegions, type ResultRecord } from './record.js';
 
 export const FAIL_ON = ['any', 'all', 'none'] as const;
 export type FailOn = (typeof FAIL_ON)[number];

@@ -1,7 +1,6 @@
 /** Reading and writing result records as JSON: the `result-path` file, the release asset and the matrix artifact. */
 import semver from 'semver';
-import { REGION_STATUSES, type RegionResult, type ResultRecord } from './record.js';
-import { sortRegions } from './section.js';
+import { REGION_STATUSES, sortRegions, type RegionResult, type ResultRecord } from './record.js';
 
 /** The release asset that holds a layer's result record. */
 export function assetName(name: string): string {
@@ -93,24 +92,4 @@ export function parseRecord(text: string, source: string): ResultRecord {
       cause: err,
     });
   }
-}
-
-const RECORD_COMMENT = /^<!-- lambda-layer-release:([A-Za-z0-9_-]{1,140}):record (\{.*\}) -->$/m;
-
-/**
- * The result record as one HTML comment line for the release section: invisible on the page, read back by
- * `resolve` (source github) when a release has no `<name>.arns.json` asset (immutable releases refuse new assets).
- * `<` and `>` are written as JSON escapes, so no value can close the comment or fake a marker. The record's time is
- * left out: a rerun with the same result leaves the notes as they were.
- */
-export function recordComment(record: ResultRecord): string {
-  const { createdAt: _createdAt, ...stable } = JSON.parse(serializeRecord(record)) as ResultRecord;
-  const json = JSON.stringify(stable).replace(/</g, '\\u003c').replace(/>/g, '\\u003e');
-  return `<!-- lambda-layer-release:${record.name}:record ${json} -->`;
-}
-
-/** The record JSON a section's comment line carries for layer `name`, or undefined when it has none. */
-export function recordJsonIn(section: string, name: string): string | undefined {
-  const match = RECORD_COMMENT.exec(section.replace(/\r\n?/g, '\n'));
-  return match && match[1] === name ? match[2] : undefined;
 }
