@@ -1,6 +1,6 @@
 /**
  * From outcomes to what the user reads back: the result record (SPEC, schema 1), the progress line per region and
- * the summary table. Outputs and `fail-on` come from the record (src/release/outputs.ts), as for `report`.
+ * the summary table. Outputs and `fail-on` come from the record (src/record/outputs.ts), as for `report`.
  */
 import type { RegionResult, ResultRecord } from '../record/index.js';
 import type { PublishPlan, RegionOutcome } from './plan.js';
