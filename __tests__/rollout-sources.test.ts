@@ -18,7 +18,7 @@ import {
   virtualClock,
 } from '../__fixtures__/rollout-support.js';
 import { updateRelease } from '../src/release/github.js';
-import type { ResultRecord } from '../src/release/record.js';
+import type { ResultRecord } from '../src/record/record.js';
 import { parseRange } from '../src/resolve/range.js';
 
 const backend = useBackend('emulator', 100);

@@ -27,7 +27,7 @@ import { BUNDLE, ROOT, runAction, type ActionRun } from '../__fixtures__/action.
 import { mintRuntimeToken } from '../emulators/github/index.js';
 import { startEmulator } from '../emulators/index.js';
 import { craftZip } from '../__fixtures__/zip-craft.js';
-import { formatMarker } from '../src/publish/marker.js';
+import { formatMarker } from '../src/record/marker.js';
 
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-northeast-1', 'sa-east-1'];
 const TAG = 'v1.2.3';
