@@ -1,6 +1,8 @@
 /**
- * Bad input, through the bundle as a runner runs it: every SPEC limit ends the step with exit 1 and one line naming
- * the input, before any request reaches the emulator (AWS or GitHub).
+ * Bad input: every SPEC limit ends the step with exit 1 and one line naming the input, before any request reaches
+ * the emulator (AWS or GitHub). What parsePublishSettings refuses is checked in process (the action parses its
+ * settings before anything else, as the bundle case of the first one shows); what reading the zip finds, through
+ * the bundle as a runner runs it.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createHash, randomBytes } from 'node:crypto';
@@ -12,6 +14,8 @@ import { runAction } from '../__fixtures__/action.js';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import { makeZip } from '../__fixtures__/emulator-support.js';
 import type { ResultRecord } from '../src/record/record.js';
+import { ConfigurationError } from '../src/errors.js';
+import { parsePublishSettings } from '../src/settings/publish.js';
 
 let emu: RunningEmulator;
 let ws: string;
@@ -91,7 +95,8 @@ afterAll(async () => {
 
 const ok = { name: 'otel', zip: 'ok.zip', version: '1.0.0', regions: 'us-east-1' };
 
-const cases: [string, Record<string, string>, RegExp][] = [
+/** Refused by parsePublishSettings, before the zip is read: checked in process; one goes through the bundle. */
+const settingsCases: [string, Record<string, string>, RegExp][] = [
   ['layer name pattern', { name: 'otel layer' }, /^Input 'name' must be 1 to 140 letters, digits, '-' or '_'/],
   [
     'runtime id',
@@ -121,16 +126,6 @@ const cases: [string, Record<string, string>, RegExp][] = [
     { 'license-info': 'l'.repeat(513) },
     /^Input 'license-info' is 513 characters; Lambda allows at most 512\.$/,
   ],
-  [
-    'zip above the inline limit without s3-bucket',
-    { zip: 'big.zip' },
-    /^The layer zip from big\.zip is \d+ bytes, above what Lambda takes inline .*'s3-bucket'/,
-  ],
-  [
-    'unzipped size',
-    { zip: 'huge.zip' },
-    /^Input 'zip': huge\.zip is not a usable layer zip: its entries declare 262144001 bytes unzipped; Lambda allows at most 262144000 bytes/,
-  ],
   ['region name', { regions: 'us-east-1 eu-westt-1' }, /^Input 'regions' has unknown region 'eu-westt-1'/],
   [
     'excluded region name',
@@ -149,16 +144,6 @@ const cases: [string, Record<string, string>, RegExp][] = [
     /^Inputs 'zip' and 'artifact-name' are mutually exclusive/,
   ],
   [
-    'empty layer',
-    { zip: 'empty.zip' },
-    /^Input 'zip': empty\.zip is not a usable layer zip: it holds no files; a layer cannot be empty\.$/,
-  ],
-  [
-    'digest mismatch',
-    { zip: 'tampered/layer.zip', version: '' },
-    /^Input 'zip': tampered\/layer\.zip does not match its manifest .*nothing was published\.$/,
-  ],
-  [
     'an account ARN of another partition than the regions',
     { 'share-with': 'public arn:aws-cn:iam::210987654321:root' },
     /^Input 'share-with' has 'arn:aws-cn:iam::210987654321:root', an account of partition aws-cn, but the regions are in aws; /,
@@ -171,8 +156,46 @@ const cases: [string, Record<string, string>, RegExp][] = [
   ],
 ];
 
+/** Found when the zip is read (still before any request): through the bundle. */
+const zipCases: [string, Record<string, string>, RegExp][] = [
+  [
+    'zip above the inline limit without s3-bucket',
+    { zip: 'big.zip' },
+    /^The layer zip from big\.zip is \d+ bytes, above what Lambda takes inline .*'s3-bucket'/,
+  ],
+  [
+    'unzipped size',
+    { zip: 'huge.zip' },
+    /^Input 'zip': huge\.zip is not a usable layer zip: its entries declare 262144001 bytes unzipped; Lambda allows at most 262144000 bytes/,
+  ],
+  [
+    'empty layer',
+    { zip: 'empty.zip' },
+    /^Input 'zip': empty\.zip is not a usable layer zip: it holds no files; a layer cannot be empty\.$/,
+  ],
+  [
+    'digest mismatch',
+    { zip: 'tampered/layer.zip', version: '' },
+    /^Input 'zip': tampered\/layer\.zip does not match its manifest .*nothing was published\.$/,
+  ],
+];
+
+describe('bad input the settings parser refuses', () => {
+  test.each(settingsCases)('%s', (_label, inputs, message) => {
+    const parse = () => parsePublishSettings({ ...ok, ...inputs }, emu.env.AWS_REGION);
+    expect(parse).toThrow(ConfigurationError);
+    expect(parse).toThrow(message);
+    expect(parse).not.toThrow(/\n/);
+  });
+
+  test('the good inputs of these cases parse', () => {
+    expect(() => parsePublishSettings(ok)).not.toThrow();
+  });
+});
+
 describe('bad input stops the publish bundle before any request', () => {
-  test.each(cases)('%s', async (_label, inputs, message) => {
+  // The parser's refusals as the runner sees them (one of them: the parser runs before anything else), and the zip's.
+  test.each([settingsCases[0], ...zipCases])('%s', async (_label, inputs, message) => {
     const before = emu.server.log.length;
     const run = await runAction('publish', { ...ok, ...inputs }, emu.env, { cwd: ws });
     expect(run.code).toBe(1);
