@@ -11,6 +11,8 @@ import { deleteVersion, lambdaClient, publishVersion } from '../__fixtures__/rel
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import { updateRelease, type Octokit } from '../src/release/github.js';
 import type { ResultRecord } from '../src/record/record.js';
+import { ConfigurationError } from '../src/errors.js';
+import { listAwsRegions } from '../src/resolve/aws.js';
 import { listGitHubCandidates } from '../src/resolve/github.js';
 import { parseRange } from '../src/resolve/range.js';
 import { resolveFromCandidates } from '../src/resolve/resolve.js';
@@ -40,8 +42,21 @@ afterAll(async () => {
 const resolve = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
   runAction('resolve', { name: 'otel', source: 'aws', ...inputs }, { ...emu.env, ...env });
 
+/**
+ * resolve's own steps in process (the listing the action does, through the SDK against the emulator, then the
+ * pick), for the range tables; rows of each table also run through the bundle.
+ */
+async function resolveInProcess(version: string) {
+  const { candidates } = await listAwsRegions({
+    name: 'otel',
+    regions: ['us-east-1'],
+    lambdaFor: (region) => lambdaClient(emu.url, region),
+  });
+  return resolveFromCandidates('otel', parseRange(version), ['us-east-1'], candidates);
+}
+
 describe('source aws', () => {
-  test.each([
+  const ranges: [version: string, semver: string, layerVersion: number][] = [
     ['latest', '2.0.0', 6],
     ['', '2.0.0', 6],
     ['*', '2.0.0', 6],
@@ -60,33 +75,64 @@ describe('source aws', () => {
     ['1.3.0-rc.1', '1.3.0-rc.1', 3],
     ['^1.3.0-rc.0', '1.4.5', 9],
     ['>=2.1.0-beta.0', '2.1.0-beta.1', 7],
-  ])('version %p resolves to %p (layer version %p)', async (version, semver, layerVersion) => {
-    const result = await resolve({ version, regions: 'us-east-1' });
-    expect([result.code, result.errors]).toEqual([0, []]);
+  ];
+  test.each(ranges)('version %p resolves to %p (layer version %p)', async (version, semver, layerVersion) => {
     const arn = `arn:aws:lambda:us-east-1:123456789012:layer:otel:${layerVersion}`;
-    expect(result.outputs).toEqual({
-      arns: JSON.stringify({ 'us-east-1': arn }),
-      versions: JSON.stringify({ 'us-east-1': layerVersion }),
-      'resolved-versions': JSON.stringify({ 'us-east-1': semver }),
-      'layer-version-arn': arn,
-      'resolved-version': semver,
+    expect(await resolveInProcess(version)).toEqual({
+      arns: { 'us-east-1': arn },
+      versions: { 'us-east-1': layerVersion },
+      semvers: { 'us-east-1': semver },
+      resolvedVersion: semver,
+      layerVersionArn: arn,
     });
   });
 
-  test.each([
+  // The empty input (the default) and build metadata, through the bundle: the outputs as a runner sees them.
+  test.each(ranges.filter(([version]) => version === '' || version === 'v1.2.3'))(
+    'bundle: version %p resolves to %p (layer version %p)',
+    async (version, semver, layerVersion) => {
+      const result = await resolve({ version, regions: 'us-east-1' });
+      expect([result.code, result.errors]).toEqual([0, []]);
+      const arn = `arn:aws:lambda:us-east-1:123456789012:layer:otel:${layerVersion}`;
+      expect(result.outputs).toEqual({
+        arns: JSON.stringify({ 'us-east-1': arn }),
+        versions: JSON.stringify({ 'us-east-1': layerVersion }),
+        'resolved-versions': JSON.stringify({ 'us-east-1': semver }),
+        'layer-version-arn': arn,
+        'resolved-version': semver,
+      });
+    },
+  );
+
+  const refusals: [version: string, message: string][] = [
     ['abc', "Input 'version' must be a semver range such as ^1.2, ~1.4.0, 1.x, 1.4.2 or latest; got 'abc'."],
     ['1.2.3.4', "Input 'version' must be a semver range"],
     // A named build is that build: not its sibling 1.2.3+build.7.
     ['1.2.3+build.9', "No version of layer 'otel' matches '1.2.3+build.9' in 1 region(s): us-east-1 (only "],
     // Deleted: ListLayerVersions no longer shows it.
     ['2.2.0', "No version of layer 'otel' matches '2.2.0' in 1 region(s): us-east-1 (only 2.1.0-beta.1, 2.0.0,"],
-  ])('version %p fails with one line', async (version, message) => {
-    const result = await resolve({ version, regions: 'us-east-1' });
-    expect(result.code).toBe(1);
-    expect(result.errors).toHaveLength(1);
-    expect(result.errors[0]).toContain(message);
-    expect(result.errors[0]).not.toContain('%0A');
+  ];
+  test.each(refusals)('version %p fails with one line', async (version, message) => {
+    const failure = await resolveInProcess(version).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(failure).toBeInstanceOf(ConfigurationError);
+    expect((failure as Error).message).toContain(message);
+    expect((failure as Error).message).not.toContain('\n');
   });
+
+  // A range error and a miss, through the bundle: exit 1 and one error line.
+  test.each(refusals.filter(([version]) => version === 'abc' || version === '2.2.0'))(
+    'bundle: version %p fails with one line',
+    async (version, message) => {
+      const result = await resolve({ version, regions: 'us-east-1' });
+      expect(result.code).toBe(1);
+      expect(result.errors).toHaveLength(1);
+      expect(result.errors[0]).toContain(message);
+      expect(result.errors[0]).not.toContain('%0A');
+    },
+  );
 
   test('a named region that is not enabled fails naming it, as one line', async () => {
     const result = await resolve({ regions: `us-east-1 ${NOT_ENABLED}` });
