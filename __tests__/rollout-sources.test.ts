@@ -2,7 +2,7 @@
  * Where the versions and the functions come from, against the emulator: `source: github` (a layer owned by another
  * account, whose versions are known from the vendor's release records, through the bundle and the real Octokit), and
  * an explicit `functions` list following `version` (names in every region, ARNs in theirs, a name that does not
- * exist, a listed function without the layer).
+ * exist, a listed function without the layer); and regions that cannot be read.
  */
 import { AddLayerVersionPermissionCommand, LambdaClient, PublishLayerVersionCommand } from '@aws-sdk/client-lambda';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
@@ -20,6 +20,7 @@ import {
 import { updateRelease } from '../src/release/github.js';
 import type { ResultRecord } from '../src/record/record.js';
 import { parseRange } from '../src/resolve/range.js';
+import { rolloutOutputs } from '../src/rollout/result.js';
 
 const backend = useBackend('emulator', 100);
 const VENDOR = '111122223333';
@@ -139,6 +140,35 @@ describe('functions: a list that follows version', () => {
     for (const region of regions) {
       expect(await layersOf(region, 'api')).toEqual([v[region][1]]);
       expect(await layersOf(region, 'bare')).toEqual([]);
+    }
+  });
+});
+
+describe('regions that cannot be read', () => {
+  test('optional regions not enabled or denied are left out; a named one that denies listing fails as region:*', async () => {
+    const aws = backend().emulator!.aws;
+    await publishRelease('eu-west-3', 'regional', '1.0.0');
+    aws.configure({ notEnabled: ['af-south-1'], denied: ['eu-central-2', 'me-south-1'] });
+    try {
+      const { timing } = virtualClock(backend());
+      const run = await runRollout(
+        {
+          name: 'regional',
+          regions: ['eu-west-3', 'af-south-1', 'eu-central-2', 'me-south-1'],
+          optional: new Set(['af-south-1', 'me-south-1']),
+        },
+        timing,
+      );
+      expect(run.leftOut).toEqual(['af-south-1', 'me-south-1']);
+      expect(run.regionFailures).toEqual([
+        {
+          region: 'eu-central-2',
+          error: expect.stringMatching(/^access denied: missing permission lambda:(ListFunctions|ListLayerVersions)/),
+        },
+      ]);
+      expect(rolloutOutputs(run).failedFunctions).toEqual(['eu-central-2:*']);
+    } finally {
+      aws.configure({ notEnabled: [], denied: [] });
     }
   });
 });

@@ -5,7 +5,10 @@
  * SETTLE_TIMEOUT_MS of (virtual) waiting; a refusal fails at once.
  */
 import {
+  GetAliasCommand,
   GetFunctionCommand,
+  GetFunctionConfigurationCommand,
+  PublishVersionCommand,
   LambdaClient,
   UpdateFunctionConfigurationCommand,
   type FunctionConfiguration,
@@ -136,5 +139,23 @@ describe('one function’s chain', () => {
     // One wait: the region policy's full-jitter backoff (the update settled by the first poll).
     expect(slept.length).toBe(1);
     expect(slept[0]).toBeLessThanOrEqual(1000);
+  });
+
+  test('an alias that cannot be moved fails the function, saying the layers were moved', async () => {
+    const { mock, deps, apply } = setup();
+    mock.on(UpdateFunctionConfigurationCommand).callsFake((input) => {
+      apply(input.Layers as string[]);
+      return {};
+    });
+    mock.on(GetAliasCommand).resolves({ Name: 'live', FunctionVersion: '3', RevisionId: 'a1' });
+    mock.on(GetFunctionConfigurationCommand).resolves({ Layers: [{ Arn: `${LAYER}:1` }] });
+    mock
+      .on(PublishVersionCommand)
+      .rejects(awsError('CodeStorageExceededException', 400, 'Code storage limit exceeded.'));
+    const outcome = await rolloutFunction({ ...job, alias: 'live' }, deps);
+    expect([outcome.status, outcome.error]).toEqual([
+      'failed',
+      '$LATEST moved to 1.1.0 (:2), but alias live was not moved: PublishVersion failed: CodeStorageExceededException: Code storage limit exceeded.',
+    ]);
   });
 });

@@ -54,9 +54,7 @@ export async function ensureAlias(
   for (let round = 1; round <= MAX_ALIAS_ROUNDS; round++) {
     const latest = await readFunction(deps.client, functionArn, false);
     if (!latest.layers.includes(layerArn)) {
-      throw new FunctionFailure(
-        `alias ${name}: $LATEST no longer has ${layerArn} (changed by someone else); not moved`,
-      );
+      throw new FunctionFailure(`$LATEST no longer has ${layerArn} (changed by someone else)`);
     }
     let version: string | undefined;
     try {
@@ -93,5 +91,5 @@ export async function ensureAlias(
       if (!alias) return { name, result: 'absent' };
     }
   }
-  throw new FunctionFailure(`alias ${name}: changed by someone else ${MAX_ALIAS_ROUNDS} times; not moved`);
+  throw new FunctionFailure(`the function or the alias changed by someone else ${MAX_ALIAS_ROUNDS} times`);
 }

@@ -17,7 +17,10 @@ import { rolloutFunction, type FunctionOutcome } from './update.js';
 export interface RolloutOptions {
   name: string;
   regions: string[];
-  /** Regions the user did not name (`all`): one not enabled for the account is left out quietly. */
+  /**
+   * Regions the user did not name (`all`): one not enabled for the account is left out quietly, one where listing
+   * is denied (an SCP closing unused regions) with a warning.
+   */
   optional?: ReadonlySet<string>;
   functions: FunctionSelection;
   alias?: string;
@@ -43,7 +46,7 @@ export interface RolloutRun {
   regions: string[];
   outcomes: FunctionOutcome[];
   regionFailures: RegionFailure[];
-  /** Optional regions left out (not enabled). */
+  /** Optional regions left out (not enabled, or denied). */
   leftOut: string[];
 }
 
@@ -102,11 +105,15 @@ export async function rollout(options: RolloutOptions, deps: RolloutDeps): Promi
         run.outcomes.push(...(await rolloutRegion(options, region, deps)));
       } catch (err) {
         const cause = err instanceof StepError ? err.cause : err;
-        if (options.optional?.has(region) && classifyAwsError(cause) === 'not-enabled') {
+        const operation = err instanceof StepError ? err.operation : 'ListFunctions';
+        const kind = classifyAwsError(cause);
+        // As resolve does: a region the user did not name that is not enabled, or closed by an SCP, is left out.
+        if (options.optional?.has(region) && (kind === 'not-enabled' || kind === 'access-denied')) {
+          if (kind === 'access-denied')
+            deps.logger.warning(`${region} left out: ${describeAwsError(cause, operation)}.`);
           run.leftOut.push(region);
           return;
         }
-        const operation = err instanceof StepError ? err.operation : 'ListFunctions';
         run.regionFailures.push({ region, error: describeAwsError(cause, operation) });
       }
     }),

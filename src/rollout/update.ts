@@ -8,7 +8,7 @@
  */
 import { UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { classifyAwsError, describeAwsError } from '../aws/errors.js';
-import { retryRegion } from '../publish/region-retry.js';
+import { isTransient, retryRegion } from '../publish/region-retry.js';
 import { StepError, step } from '../publish/step.js';
 import type { Candidate, VersionRange } from '../resolve/range.js';
 import { ensureAlias, type AliasOutcome } from './alias.js';
@@ -94,7 +94,15 @@ async function finish(
   base: Omit<FunctionOutcome, 'status' | 'region' | 'function'>,
 ): Promise<FunctionOutcome> {
   const outcome: FunctionOutcome = { region: job.region, function: view.name, status, ...base, layerArn: to.arn };
-  if (job.alias && !job.dryRun) outcome.alias = await ensureAlias(deps, view.arn, job.alias, to.arn);
+  if (!job.alias || job.dryRun) return outcome;
+  try {
+    outcome.alias = await ensureAlias(deps, view.arn, job.alias, to.arn);
+  } catch (err) {
+    // A transient failure runs the chain again (it finds the layers in place and retries the alias only).
+    if (isTransient(err)) throw err;
+    const where = status === 'updated' ? `$LATEST moved to ${toText(to)}` : `$LATEST is on ${toText(to)}`;
+    throw new FunctionFailure(`${where}, but alias ${job.alias} was not moved: ${describeFailure(err)}`);
+  }
   return outcome;
 }
 
