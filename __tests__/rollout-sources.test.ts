@@ -119,12 +119,15 @@ describe('functions: a list that follows version', () => {
             { name: 'bare', input: 'bare' },
             { name: 'ghost', input: 'ghost' },
             { name: 'only-here', region: 'sa-east-1', input: arn },
+            { name: 'api', region: 'sa-east-1', input: `arn:aws:lambda:sa-east-1:${ACCOUNT}:function:api` },
           ],
           range: parseRange('~1.0.0'),
         },
       },
       timing,
     );
+    // The ARN of api in sa-east-1 and the name api are one function, reported once.
+    expect(run.outcomes.filter((o) => o.function === 'api').length).toBe(2);
     const got = Object.fromEntries(
       run.outcomes.map((o) => [`${o.region}:${o.function}`, [o.status, o.error ?? o.why]]),
     );

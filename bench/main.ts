@@ -4,6 +4,7 @@ const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   build: () => import('./build.js'),
   publish: () => import('./publish.js'),
   'zip-check': () => import('./zip-check.js'),
+  rollout: () => import('./rollout.js'),
 };
 
 const args = process.argv.slice(2);

@@ -52,7 +52,10 @@ export interface RolloutRun {
 
 async function regionTargets(options: RolloutOptions, region: string, client: LambdaClient): Promise<string[]> {
   if (options.functions.kind === 'listed') {
-    return options.functions.functions.filter((f) => !f.region || f.region === region).map((f) => f.input);
+    const here = options.functions.functions.filter((f) => !f.region || f.region === region);
+    // `api` and the ARN of api in this region are one function: updated once, reported once.
+    const named = new Set(here.filter((f) => !f.region).map((f) => f.name));
+    return here.filter((f) => !f.region || !named.has(f.name)).map((f) => f.input);
   }
   return listFunctionsUsing(client, options.name);
 }
