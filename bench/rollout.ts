@@ -17,7 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startEmulator } from '../emulators/index.js';
 import { craftZip } from '../__fixtures__/zip-craft.js';
 import { AwsClients } from '../src/aws/clients.js';
-import { formatMarker } from '../src/publish/marker.js';
+import { formatMarker } from '../src/record/index.js';
 import { rollout } from '../src/rollout/rollout.js';
 
 const GOAL_RATIO = 3;
