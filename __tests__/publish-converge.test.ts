@@ -7,7 +7,7 @@ import { describe, expect, test } from '@jest/globals';
 import { paddingDescription } from '../src/publish/align.js';
 import { runRegion } from '../src/publish/region.js';
 import { REGION_RETRY, regionRetryDelay } from '../src/publish/region-retry.js';
-import { StepError } from '../src/publish/step.js';
+import { StepError } from '../src/aws/step.js';
 import { awsError, FakeRegion, networkError, plan, regionDeps } from '../__fixtures__/publish-support.js';
 
 const us = () => new FakeRegion('us-east-1');

@@ -12,8 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { artifactServiceProblem, artifactStoreAvailable, artifactStoreFromEnv } from '../artifact/index.js';
 import type { ArtifactStore, StoredArtifact } from '../artifact/store.js';
 import { AwsClients } from '../aws/clients.js';
-import { checkCredentials, createCredentialProvider, credentialSource } from '../aws/credentials.js';
-import { homeRegion, partitionOf } from '../aws/partitions.js';
+import { actionSession } from './aws.js';
 import { ConfigurationError, stepFailure } from '../errors.js';
 import type { PublishPlan, RegionOutcome } from '../publish/plan.js';
 import { legArtifactFor } from '../release/legs.js';
@@ -92,12 +91,6 @@ function sourceDeps(settings: PublishSettings, env: NodeJS.ProcessEnv, store?: A
   };
 }
 
-/** Where partition-wide calls go: the runner's region when it is in the partition, else the partition's home. */
-function stsRegion(settings: PublishSettings, env: NodeJS.ProcessEnv): string {
-  const own = env.AWS_REGION || env.AWS_DEFAULT_REGION;
-  return own && partitionOf(own) === settings.regions.partition ? own : homeRegion(settings.regions.partition);
-}
-
 /**
  * This process's peak RSS in KiB, for memory checks (tests, bench) and curious readers. VmHWM belongs to the
  * process's own memory map; getrusage's maxRSS does not: Linux carries the parent's peak across fork and exec.
@@ -129,25 +122,14 @@ export async function publishStep(
   timing: StepTiming = REAL_TIME,
   onPlanned?: PublishDeps['onPlanned'],
 ): Promise<PublishRun> {
-  const oidc = Boolean(settings.credentials.roleToAssume && env.ACTIONS_ID_TOKEN_REQUEST_URL);
-  const credentialDeps = {
-    stsRegion: stsRegion(settings, env),
-    ...(oidc ? { getIdToken: (audience: string) => core.getIDToken(audience) } : {}),
-    onCredentials: (c: { secretAccessKey: string; sessionToken?: string }) => {
-      core.setSecret(c.secretAccessKey);
-      if (c.sessionToken) core.setSecret(c.sessionToken);
-    },
-  };
-  const credentials = createCredentialProvider(settings.credentials, credentialDeps);
+  const session = actionSession(settings.credentials, settings.regions.partition, env);
+  const credentials = session.provider;
   const clients = new AwsClients({ credentials });
   try {
     return await publishLayer(settings, {
       source: sourceDeps(settings, env, store),
       clients,
-      checkCredentials: async () => {
-        core.info(`AWS credentials: ${credentialSource(settings.credentials, credentialDeps)}.`);
-        await checkCredentials(credentials, settings.credentials, { ...credentialDeps, sleep: (ms) => sleep(ms) });
-      },
+      checkCredentials: () => session.check((ms: number) => sleep(ms)),
       logger: { info: (m) => core.info(m), warning: (m) => core.warning(m), debug: (m) => core.debug(m) },
       sleep: timing.sleep,
       now: timing.now,
@@ -158,7 +140,7 @@ export async function publishStep(
       accountId: async () => {
         const own = (await credentials()).accountId;
         if (own) return own;
-        const sts = new STSClient({ region: credentialDeps.stsRegion, credentials });
+        const sts = new STSClient({ region: session.stsRegion, credentials });
         try {
           return (await sts.send(new GetCallerIdentityCommand({}))).Account!;
         } finally {

@@ -1,8 +1,7 @@
 /** `resolve`: a semver range to the newest matching layer version per region, from the account or from releases. */
 import * as core from '@actions/core';
 import { AwsClients } from '../aws/clients.js';
-import { checkCredentials, createCredentialProvider } from '../aws/credentials.js';
-import { homeRegion, partitionOf } from '../aws/partitions.js';
+import { actionSession } from './aws.js';
 import { resolveRegions, enabledRegions, type RegionSelection } from '../aws/regions.js';
 import { ConfigurationError } from '../errors.js';
 import { sortRegions } from '../record/index.js';
@@ -47,22 +46,10 @@ function listedRegions(name: string, all: string[], listed: AwsCandidates): stri
 }
 
 async function fromAws(inputs: ResolveSettings, selection: RegionSelection, env: NodeJS.ProcessEnv): Promise<Found> {
-  const own = env.AWS_REGION || env.AWS_DEFAULT_REGION;
-  const stsRegion = own && partitionOf(own) === selection.partition ? own : homeRegion(selection.partition);
-  const deps = {
-    stsRegion,
-    ...(inputs.credentials.roleToAssume && env.ACTIONS_ID_TOKEN_REQUEST_URL
-      ? { getIdToken: (audience: string) => core.getIDToken(audience) }
-      : {}),
-    onCredentials: (c: { secretAccessKey: string; sessionToken?: string }) => {
-      core.setSecret(c.secretAccessKey);
-      if (c.sessionToken) core.setSecret(c.sessionToken);
-    },
-  };
-  const provider = createCredentialProvider(inputs.credentials, deps);
-  const clients = new AwsClients({ credentials: provider });
+  const session = actionSession(inputs.credentials, selection.partition, env);
+  const clients = new AwsClients({ credentials: session.provider });
   try {
-    await checkCredentials(provider, inputs.credentials, deps);
+    await session.check();
     const all = await resolveRegions(selection, async (home) => enabledRegions(clients.ec2(home)));
     const optional = new Set(all.filter((r) => !selection.named.includes(r)));
     const listed = await listAwsRegions({

@@ -9,8 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AwsClients } from '../aws/clients.js';
-import { checkCredentials, createCredentialProvider, credentialSource } from '../aws/credentials.js';
-import { homeRegion, partitionOf } from '../aws/partitions.js';
+import { actionSession } from './aws.js';
 import { enabledRegions, resolveRegions } from '../aws/regions.js';
 import { FailOnVerdict } from '../errors.js';
 import { listGitHubCandidates } from '../resolve/github.js';
@@ -62,23 +61,10 @@ export async function rolloutStep(
   settings: RolloutSettings = getRolloutSettings(env),
   timing: StepTiming = REAL_TIME,
 ): Promise<RolloutRun> {
-  const own = env.AWS_REGION || env.AWS_DEFAULT_REGION;
-  const partition = settings.regions.partition;
-  const credentialDeps = {
-    stsRegion: own && partitionOf(own) === partition ? own : homeRegion(partition),
-    ...(settings.credentials.roleToAssume && env.ACTIONS_ID_TOKEN_REQUEST_URL
-      ? { getIdToken: (audience: string) => core.getIDToken(audience) }
-      : {}),
-    onCredentials: (c: { secretAccessKey: string; sessionToken?: string }) => {
-      core.setSecret(c.secretAccessKey);
-      if (c.sessionToken) core.setSecret(c.sessionToken);
-    },
-  };
-  const provider = createCredentialProvider(settings.credentials, credentialDeps);
-  const clients = new AwsClients({ credentials: provider });
+  const session = actionSession(settings.credentials, settings.regions.partition, env);
+  const clients = new AwsClients({ credentials: session.provider });
   try {
-    core.info(`AWS credentials: ${credentialSource(settings.credentials, credentialDeps)}.`);
-    await checkCredentials(provider, settings.credentials, { ...credentialDeps, sleep: timing.sleep });
+    await session.check(timing.sleep);
     const regions = await resolveRegions(settings.regions, async (home) => enabledRegions(clients.ec2(home)));
     const optional = new Set(regions.filter((r) => !settings.regions.named.includes(r)));
     const candidates = settings.source === 'github' ? await githubCandidates(settings) : undefined;

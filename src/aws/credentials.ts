@@ -59,7 +59,7 @@ function baseProvider(settings: CredentialSettings, deps: CredentialDeps): AwsCr
   return () => assume();
 }
 
-/** Attempts of the OIDC token fetch: @actions/core retries only 502-504 itself, not a 500, a 429 or a reset. */
+/** Attempts of the OIDC token fetch: the toolkit's getIDToken retries only 502-504 itself, not a 500, a 429 or a reset. */
 const ID_TOKEN_ATTEMPTS = 4;
 
 /**

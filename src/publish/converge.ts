@@ -16,7 +16,7 @@
 import { DeleteLayerVersionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { isPadding } from './align.js';
 import { sameMarker, type Marker } from '../record/index.js';
-import { step } from './step.js';
+import { step } from '../aws/step.js';
 import { getVersion, versionPage, type StoredVersion, type VersionInfo, type VersionPage } from './versions.js';
 
 /** Pages read looking for the bottom of the block (10 versions each); a block is one or two versions in practice. */

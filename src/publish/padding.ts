@@ -26,7 +26,7 @@ import type { Logger, PublishPlan, RegionOutcome } from './plan.js';
 import { failureReason } from './region.js';
 import { retryRegion } from './region-retry.js';
 import { listAllVersions } from './retention.js';
-import { step } from './step.js';
+import { step } from '../aws/step.js';
 import { getVersion, newestVersion } from './versions.js';
 
 const MAX_ROUNDS = 3;

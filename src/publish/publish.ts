@@ -1,6 +1,6 @@
 /**
  * The publish command's logic, from typed settings to a result record: load and verify the zip, check the layer
- * against Lambda's limits, get credentials, settle the regions, then fan out. Nothing here touches @actions/core;
+ * against Lambda's limits, get credentials, settle the regions, then fan out. Nothing here touches the actions toolkit;
  * clients, logger, clock and sleep are injected.
  */
 import type { EC2Client } from '@aws-sdk/client-ec2';

@@ -9,7 +9,7 @@
  * attempt starts once REGION_RETRY.windowMs have passed since the region's first one began.
  */
 import { classifyAwsError, retryAfterMs } from '../aws/errors.js';
-import { StepError } from './step.js';
+import { StepError } from '../aws/step.js';
 
 export interface RegionRetryPolicy {
   /** Attempts of the whole chain, the first one included. */

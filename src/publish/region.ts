@@ -16,7 +16,7 @@ import { retryRegion, type RegionRetryPolicy } from './region-retry.js';
 import { readPolicy, shareVersion, type Statements } from './share.js';
 import { grantLabel } from './sharing.js';
 import { describeStaged, type StagedZip } from './staging.js';
-import { step, StepError } from './step.js';
+import { step, StepError } from '../aws/step.js';
 import { findRelease, getVersion, newestVersion, type StoredVersion, type VersionInfo } from './versions.js';
 
 export interface RegionDeps extends Omit<PublishCallDeps, 'publisher' | 'lambda'> {

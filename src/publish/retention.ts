@@ -13,16 +13,14 @@
  *    release). Every input to the rule comes from AWS, so two runs that look at once delete the same versions.
  * A dry run lists what would be deleted; a planned version counts as one of the N.
  */
-import { DeleteLayerVersionCommand, ListLayerVersionsCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { DeleteLayerVersionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { layerVersionPages } from '../aws/layer-versions.js';
 import pLimit from 'p-limit';
 import { parseMarker, sameMarker, type Marker } from '../record/index.js';
 import { failureReason } from './region.js';
 import { retryRegion, type RegionRetryDeps } from './region-retry.js';
-import { step } from './step.js';
+import { step } from '../aws/step.js';
 
-/** ListLayerVersions takes at most 50 per page; 2,000 pages is 100,000 versions, far more than any layer has. */
-const PAGE_SIZE = 50;
-const MAX_PAGES = 2_000;
 /** Deletes in flight per region: Lambda's control plane throttles bursts; the SDK retries a 429. */
 const DELETES_AT_ONCE = 4;
 /** A version created this shortly before this run's own may belong to a run still going on: it is kept. */
@@ -47,11 +45,8 @@ function createdMs(value: string | undefined): number | undefined {
 /** Every version of the layer in the region, newest first (all pages). */
 export async function listAllVersions(lambda: LambdaClient, name: string): Promise<ListedVersion[]> {
   const found = new Map<number, ListedVersion>();
-  let marker: string | undefined;
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const request = { LayerName: name, MaxItems: PAGE_SIZE, ...(marker ? { Marker: marker } : {}) };
-    const answer = await step('ListLayerVersions', () => lambda.send(new ListLayerVersionsCommand(request)));
-    for (const item of answer.LayerVersions ?? []) {
+  for await (const page of layerVersionPages(lambda, name)) {
+    for (const item of page) {
       if (item.Version === undefined) continue;
       const description = item.Description ?? '';
       const marker = parseMarker(description);
@@ -64,8 +59,6 @@ export async function listAllVersions(lambda: LambdaClient, name: string): Promi
         ...(created !== undefined ? { created } : {}),
       });
     }
-    marker = answer.NextMarker;
-    if (!marker) break;
   }
   return [...found.values()].sort((a, b) => b.version - a.version);
 }

@@ -2,14 +2,10 @@
  * Reading a region's versions: the newest one (is it already this release?) and, after a publish whose answer was
  * lost, the versions that appeared since (did the publish happen after all?).
  */
-import {
-  GetLayerVersionCommand,
-  ListLayerVersionsCommand,
-  type LambdaClient,
-  type LayerVersionsListItem,
-} from '@aws-sdk/client-lambda';
+import { GetLayerVersionCommand, type LambdaClient, type LayerVersionsListItem } from '@aws-sdk/client-lambda';
+import { layerVersionPage, layerVersionPages } from '../aws/layer-versions.js';
 import { parseMarker, sameMarker, type Marker } from '../record/index.js';
-import { step } from './step.js';
+import { step } from '../aws/step.js';
 
 export interface VersionInfo {
   version: number;
@@ -29,17 +25,23 @@ function toInfo(item: LayerVersionsListItem): VersionInfo | undefined {
   return { version: item.Version, arn: item.LayerVersionArn, description, marker: parseMarker(description) };
 }
 
+/** A page's versions, highest number first: the order of a page is not relied on. */
+function infos(items: LayerVersionsListItem[]): VersionInfo[] {
+  return items
+    .map(toInfo)
+    .filter((v): v is VersionInfo => v !== undefined)
+    .sort((a, b) => b.version - a.version);
+}
+
 /** Versions newer than `after` (all when undefined), newest first. */
 export async function versionsAfter(lambda: LambdaClient, name: string, after?: number): Promise<VersionInfo[]> {
   const found: VersionInfo[] = [];
-  let marker: string | undefined;
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const { items, next } = await versionPage(lambda, name, marker);
+  for await (const page of layerVersionPages(lambda, name, PAGE_SIZE, MAX_PAGES)) {
+    const items = infos(page);
     const newer = items.filter((v) => after === undefined || v.version > after);
     found.push(...newer);
-    marker = next;
     // Newest first: once a page reaches `after`, older pages hold nothing newer.
-    if (!marker || newer.length < items.length) break;
+    if (newer.length < items.length) break;
   }
   return found.sort((a, b) => b.version - a.version);
 }
@@ -52,13 +54,8 @@ export interface VersionPage {
 
 /** One page of ListLayerVersions (AWS lists newest first), sorted anyway: the order of a page is not relied on. */
 export async function versionPage(lambda: LambdaClient, name: string, marker?: string): Promise<VersionPage> {
-  const request = { LayerName: name, MaxItems: PAGE_SIZE, ...(marker ? { Marker: marker } : {}) };
-  const answer = await step('ListLayerVersions', () => lambda.send(new ListLayerVersionsCommand(request)));
-  const items = (answer.LayerVersions ?? []).map(toInfo).filter((v): v is VersionInfo => v !== undefined);
-  return {
-    items: items.sort((a, b) => b.version - a.version),
-    ...(answer.NextMarker ? { next: answer.NextMarker } : {}),
-  };
+  const { items, next } = await layerVersionPage(lambda, name, PAGE_SIZE, marker);
+  return { items: infos(items), ...(next ? { next } : {}) };
 }
 
 /** The newest version, or undefined for a layer that has none in this region yet; with the page it came on. */

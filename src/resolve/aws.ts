@@ -3,7 +3,9 @@
  * read through the version marker in its Description. A version without a marker was not published by this action
  * and carries no semver, so it is ignored.
  */
-import { paginateListLayerVersions, type LambdaClient } from '@aws-sdk/client-lambda';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import { layerVersionPages } from '../aws/layer-versions.js';
+import { StepError } from '../aws/step.js';
 import pLimit from 'p-limit';
 import { awsFailure, classifyAwsError, describeAwsError } from '../aws/errors.js';
 import { parseMarker } from '../record/index.js';
@@ -30,11 +32,11 @@ export interface AwsCandidates {
   denied: Record<string, string>;
 }
 
-/** Lists one region; the page size is the API's maximum so a long history costs few requests. */
+/** Lists one region, every page. */
 export async function listRegionCandidates(client: LambdaClient, name: string): Promise<Candidate[]> {
   const candidates: Candidate[] = [];
-  for await (const page of paginateListLayerVersions({ client, pageSize: 50 }, { LayerName: name, MaxItems: 50 })) {
-    for (const item of page.LayerVersions ?? []) {
+  for await (const page of layerVersionPages(client, name)) {
+    for (const item of page) {
       const marker = parseMarker(item.Description);
       if (!marker || !item.LayerVersionArn || item.Version === undefined) continue;
       candidates.push({ semver: marker.version, layerVersion: item.Version, arn: item.LayerVersionArn });
@@ -60,7 +62,8 @@ export async function listAwsRegions(options: AwsSourceOptions): Promise<AwsCand
       limit(async () => {
         try {
           candidates.set(region, await listRegionCandidates(options.lambdaFor(region), options.name));
-        } catch (err) {
+        } catch (tagged) {
+          const err = tagged instanceof StepError ? tagged.cause : tagged;
           const kind = classifyAwsError(err);
           const reason = describeAwsError(err, 'ListLayerVersions');
           if (options.optional?.has(region) && kind === 'not-enabled') notEnabled.push(region);

@@ -13,7 +13,7 @@ import {
   type AliasConfiguration,
 } from '@aws-sdk/client-lambda';
 import { classifyAwsError } from '../aws/errors.js';
-import { StepError, step } from '../publish/step.js';
+import { StepError, step } from '../aws/step.js';
 import { FunctionFailure, readFunction, type FunctionDeps } from './functions.js';
 
 export interface AliasOutcome {

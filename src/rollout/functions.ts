@@ -13,7 +13,7 @@ import {
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { parseLayerVersionArn } from '../aws/arn.js';
-import { step } from '../publish/step.js';
+import { step } from '../aws/step.js';
 import type { FunctionView } from './plan.js';
 
 /** The clients and clock a function's rollout runs with; tests pass a virtual clock, never fewer waits. */

@@ -9,7 +9,7 @@
 import { UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { classifyAwsError, describeAwsError } from '../aws/errors.js';
 import { isTransient, retryRegion } from '../publish/region-retry.js';
-import { StepError, step } from '../publish/step.js';
+import { StepError, step } from '../aws/step.js';
 import type { Candidate, VersionRange } from '../resolve/range.js';
 import { ensureAlias, type AliasOutcome } from './alias.js';
 import { FunctionFailure, isBusy, readFunction, type FunctionDeps } from './functions.js';
