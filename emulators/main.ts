@@ -28,8 +28,6 @@ const emulator = await startEmulator(options).catch((err: NodeJS.ErrnoException)
   ),
 );
 
-process.stdout.write(`${JSON.stringify({ env: emulator.env })}\n`);
-
 // SIGTERM reaches this process through tsx. Under `npm run emulate`, npm forwards it to the `sh -c` it started,
 // which dies without passing it on; a caller that starts npm should signal the whole process group.
 let stopping = false;
@@ -41,3 +39,7 @@ async function shutdown(): Promise<void> {
 }
 process.on('SIGTERM', () => void shutdown());
 process.on('SIGINT', () => void shutdown());
+
+// Only now the env line: a caller that reads it and at once sends SIGTERM finds the handler in place (before, on a
+// loaded machine, such a signal could land first and kill the process with 143).
+process.stdout.write(`${JSON.stringify({ env: emulator.env })}\n`);
