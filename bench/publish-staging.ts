@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { makeZip } from '../__fixtures__/emulator-support.js';
+import { craftZip } from '../__fixtures__/zip-craft.js';
 import type { RunningEmulator } from '../emulators/index.js';
 
 const MiB = 1024 * 1024;
@@ -34,13 +34,16 @@ export async function stagingBench(
   inline45x16: MeasuredRun,
 ): Promise<string[]> {
   for (const region of regions) emu.aws.s3.create(`bench-stage-${region}`, region, '123456789012');
-  const zip60 = makeZip({ 'python/blob.bin': randomBytes(60 * MiB) });
+  const zip60 = craftZip([{ name: 'python/blob.bin', stored: true, data: randomBytes(60 * MiB) }]);
   await writeFile(path.join(work, 'staged60.zip'), zip60);
   const base = { version: '1.0.0', 'share-with': 'public', 's3-bucket': 'bench-stage-{region}' };
   const sixteen = await publish({ ...base, zip: 'staged60.zip', name: 'bench-staged-16', regions: regions.join(' ') });
   const one = await publish({ ...base, zip: 'staged60.zip', name: 'bench-staged-1', regions: regions[0] });
   // 200 MB (under Lambda's 250 MB unzipped): written, measured, and dropped before the next zip is made.
-  await writeFile(path.join(work, 'staged200.zip'), makeZip({ 'python/blob.bin': randomBytes(200 * MiB) }));
+  await writeFile(
+    path.join(work, 'staged200.zip'),
+    craftZip([{ name: 'python/blob.bin', stored: true, data: randomBytes(200 * MiB) }]),
+  );
   const big = await publish({ ...base, zip: 'staged200.zip', name: 'bench-staged-200', regions: regions.join(' ') });
   const size = zip60.length;
   const wrote = sixteen.wchar / size;

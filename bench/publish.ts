@@ -27,7 +27,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { makeZip } from '../__fixtures__/emulator-support.js';
+import { craftZip } from '../__fixtures__/zip-craft.js';
 import type { ServiceName } from '../emulators/http.js';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import { lambdaRegions } from '../src/aws/partitions.js';
@@ -208,8 +208,14 @@ export async function run(): Promise<void> {
   const { runAction } = await import('../__fixtures__/action.js');
   const emu = await startEmulator({ latencyMs, latencyServices: AWS_SERVICES });
   try {
-    await writeFile(path.join(work, 'small.zip'), makeZip({ 'python/blob.bin': randomBytes(MiB) }));
-    await writeFile(path.join(work, 'big.zip'), makeZip({ 'python/blob.bin': randomBytes(45 * MiB) }));
+    await writeFile(
+      path.join(work, 'small.zip'),
+      craftZip([{ name: 'python/blob.bin', stored: true, data: randomBytes(MiB) }]),
+    );
+    await writeFile(
+      path.join(work, 'big.zip'),
+      craftZip([{ name: 'python/blob.bin', stored: true, data: randomBytes(45 * MiB) }]),
+    );
     const base = { zip: 'small.zip', version: '1.0.0', 'share-with': 'public' };
     process.stdout.write(
       `bench publish: bundle ${path.relative(ROOT, bundle)}, AWS latency ${latencyMs} ms, ${runs} runs\n`,
