@@ -4,7 +4,9 @@
  * moto's known differences live in MOTO_DIFFERENCES and change the expectation for moto only.
  */
 import { createHash } from 'node:crypto';
-import { makeZip, type Cli, type CliResult } from './emulator-support.js';
+import { ACCOUNT, makeZip, type Cli, type CliResult } from './emulator-support.js';
+
+export { ACCOUNT };
 
 export type Outcome = { value: unknown } | { error: string };
 export type Backend = 'emulator' | 'moto';
@@ -33,7 +35,6 @@ export const ZIP = makeZip({ 'python/emulator_contract.py': 'VALUE = 1\n' });
 export const SHA = createHash('sha256').update(ZIP).digest('base64');
 /** Regions the emulator is started with as not enabled for the account. */
 export const NOT_ENABLED = ['ap-east-1'];
-export const ACCOUNT = '123456789012';
 
 export function outcome(result: CliResult, value: (json: Record<string, unknown>) => unknown = () => 'ok'): Outcome {
   return result.error ? { error: result.error } : { value: value(result.json ?? {}) };

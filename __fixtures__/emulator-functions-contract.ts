@@ -20,11 +20,12 @@ import {
   paginateListFunctions,
   type CreateFunctionCommandInput,
 } from '@aws-sdk/client-lambda';
-import { makeZip, type Cli } from './emulator-support.js';
+import { ACCOUNT, FUNCTION_CODE, makeZip, type Cli } from './emulator-support.js';
+
+export { ACCOUNT };
 import type { Outcome } from './emulator-contract.js';
 
-export const ACCOUNT = '123456789012';
-export const CODE = makeZip({ 'index.py': 'def handler(event, context):\n    return event\n' });
+export const CODE = FUNCTION_CODE;
 export const LAYER_ZIP = makeZip({ 'python/contract_lib.py': 'VALUE = 1\n' });
 
 export interface FunctionEnv {

@@ -5,7 +5,9 @@
 import type { RunningEmulator } from '../emulators/index.js';
 import type { Input, ModelAnswer } from './emulator-model.js';
 import type { Operation } from './emulator-python.js';
-import { makeZip } from './emulator-support.js';
+import { ACCOUNT, FUNCTION_CODE, makeZip } from './emulator-support.js';
+
+export { ACCOUNT };
 
 export interface ErrorCase {
   name: string;
@@ -26,10 +28,9 @@ export interface CaseContext {
   op: (name: string) => Operation;
 }
 
-export const ACCOUNT = '123456789012';
 export const REGION = 'eu-west-3';
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/model`;
-export const ZIP = makeZip({ 'index.py': 'def handler(event, context):\n    return event\n' }).toString('base64');
+export const ZIP = FUNCTION_CODE.toString('base64');
 const fnArn = (name: string, qualifier?: string) =>
   `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}${qualifier ? `:${qualifier}` : ''}`;
 const layerArn = (name: string, version: number, region = REGION, account = ACCOUNT) =>

@@ -8,11 +8,12 @@ import {
 import { afterAll, beforeAll } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
-import { control, makeZip, useEnv } from './emulator-support.js';
+import { ACCOUNT, control, FUNCTION_CODE, useEnv } from './emulator-support.js';
 
-export const ACCOUNT = '123456789012';
+export { ACCOUNT };
+
 /** The code of every function these suites create: 46 bytes unzipped. */
-export const FUNCTION_ZIP = makeZip({ 'index.py': 'def handler(event, context):\n    return event\n' });
+export const FUNCTION_ZIP = FUNCTION_CODE;
 
 /** A client of one region that does not retry (the suites see every answer), through the standard env vars. */
 export const lambda = (region = 'eu-west-1', maxAttempts = 1) => new LambdaClient({ region, maxAttempts });

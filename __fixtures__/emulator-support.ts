@@ -22,6 +22,12 @@ export function makeZip(files: Record<string, Buffer | string>, declaredSize?: n
   return craftZip(Object.entries(files).map(([name, data]) => ({ name, data, stored: true, ...declared })));
 }
 
+/** The account of the dummy keys, on the emulator (its default account) and on moto (its default) alike. */
+export const ACCOUNT = '123456789012';
+
+/** A Python function's code (46 bytes unzipped): what every function suite creates its functions with. */
+export const FUNCTION_CODE = makeZip({ 'index.py': 'def handler(event, context):\n    return event\n' });
+
 export async function tempDir(prefix: string): Promise<string> {
   return mkdtemp(path.join(tmpdir(), prefix));
 }

@@ -15,10 +15,20 @@ import { startEmulator, type RunningEmulator } from '../emulators/index.js';
 import { AwsClients } from '../src/aws/clients.js';
 import { formatMarker } from '../src/record/marker.js';
 import { rollout, type RolloutOptions, type RolloutRun } from '../src/rollout/rollout.js';
-import { control, createMotoRole, DUMMY_ENV, makeZip, startMoto, useEnv } from './emulator-support.js';
+import {
+  ACCOUNT,
+  control,
+  createMotoRole,
+  DUMMY_ENV,
+  FUNCTION_CODE,
+  makeZip,
+  startMoto,
+  useEnv,
+} from './emulator-support.js';
 
-export const ACCOUNT = '123456789012';
-export const CODE = makeZip({ 'index.py': 'def handler(event, context):\n    return event\n' });
+export { ACCOUNT };
+
+export const CODE = FUNCTION_CODE;
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/rollout-tests`;
 
 export interface SeedFunction {
