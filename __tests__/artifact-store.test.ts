@@ -55,8 +55,9 @@ describe('local folder store', () => {
     await writeFile(path.join(root, '11', 'lambda-layer-x', 'manifest.json'), '{}');
     await expect(store.download(uploaded, await tempDir())).rejects.toThrow(ConfigurationError);
 
-    await store.delete('lambda-layer-x');
+    expect(await store.delete('lambda-layer-x')).toBe(uploaded.id);
     expect(await store.find('lambda-layer-x')).toBeUndefined();
+    expect(await store.delete('lambda-layer-x')).toBeUndefined();
   });
 });
 
@@ -126,8 +127,12 @@ describe('GitHub store through the real client', () => {
 
   test('delete', async () => {
     process.env.ACTIONS_RUNTIME_TOKEN = mintRuntimeToken({ runId: 1000, jobId: 1 });
-    await store().delete('lambda-layer-gh');
+    const stored = await store().find('lambda-layer-gh');
+    expect(stored).toBeDefined();
+    expect(await store().delete('lambda-layer-gh')).toBe(stored!.id);
     expect(await store().find('lambda-layer-gh')).toBeUndefined();
+    // None of that name: undefined, not an error (the client's ArtifactNotFoundError).
+    expect(await store().delete('lambda-layer-gh')).toBeUndefined();
   });
 
   test.each([

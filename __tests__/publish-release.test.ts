@@ -106,10 +106,16 @@ describe('publish on a release event', () => {
     const from = emu.server.log.length;
     const rerun = await publish({}, { GITHUB_EVENT_NAME: 'release', GITHUB_EVENT_PATH: release.eventPath });
     expect([rerun.code, rerun.errors]).toEqual([0, []]);
-    // The leg record's artifact was looked up while the regions were published: the rerun deletes it and uploads
-    // once, with no upload refused first.
-    const creates = emu.server.log.slice(from).filter((e) => e.path.endsWith('/CreateArtifact'));
-    expect(creates.map((e) => e.status)).toEqual([200]);
+    // The leg record's artifact was deleted while the regions were published (the client's one look-up, then the
+    // delete): the rerun uploads once, with no upload refused first and no look-up of its own.
+    const twirp = emu.server.log.slice(from).filter((e) => e.path.includes('/twirp/'));
+    expect(twirp.map((e) => `${e.path.split('/').pop()} ${e.status}`)).toEqual([
+      'ListArtifacts 200',
+      'DeleteArtifact 200',
+      'CreateArtifact 200',
+      'FinalizeArtifact 200',
+    ]);
+    expect(rerun.stdout).toMatch(/Artifact lambda-layer-result-otel\.\S+ \(id \d+\), from an earlier run of this step/);
     expect(JSON.parse(rerun.outputs['unchanged-regions'])).toHaveLength(3);
     const body = await bodyOf(release.id);
     expect(body.split(beginMarker('otel'))).toHaveLength(2);

@@ -232,25 +232,25 @@ export async function runPublish(env: NodeJS.ProcessEnv = process.env): Promise<
   const settings = getPublishSettings(env);
   const release = await checkRelease(releasePlan(settings, env), settings.githubToken ?? '');
   const store = artifactStoreAvailable(env) ? artifactStoreFromEnv(env) : undefined;
-  // The leg record costs a one-job publish as little as it can: while the regions are published, its artifact's
-  // name is looked up, and one left by an earlier run of this step in this job (the name is per job attempt) is
-  // deleted; at the end it is uploaded at the same time as the release is written.
+  // The leg record costs a one-job publish as little as it can: while the regions are published, one left under its
+  // name by an earlier run of this step in this job (the name is per job attempt) is deleted (one look-up and one
+  // delete, together shorter than a rerun's regions); at the end it is uploaded at the same time as the release.
   let existingLeg: Promise<StoredArtifact | undefined> | undefined;
   const lookUpLeg = (plan: PublishPlan) => {
     if (!store || plan.dryRun) return;
     const name = legArtifactFor(plan.layer.name, plan.regions, env, settings.credentials.roleToAssume);
-    existingLeg = store
-      .find(name)
-      .then(async (found) => {
-        if (!found || !store.delete) return found;
-        await store.delete(name);
-        core.info(
-          `Artifact ${name} (id ${found.id}), from an earlier run of this step, is replaced by this run's record.`,
-        );
-        return undefined;
-      })
-      // A failed look-up or delete: the upload finds out (refused, then it replaces the artifact itself).
-      .catch(() => undefined);
+    const deleted = store.delete
+      ? store.delete(name).then((id) => {
+          if (id !== undefined) {
+            core.info(
+              `Artifact ${name} (id ${id}), from an earlier run of this step, is replaced by this run's record.`,
+            );
+          }
+          return undefined;
+        })
+      : store.find(name);
+    // A failed look-up or delete: the upload finds out (refused, then it replaces the artifact itself).
+    existingLeg = deleted.catch(() => undefined);
   };
   const run = await publishStep(env, store, settings, REAL_TIME, lookUpLeg);
   await reportPublish(run, env);

@@ -104,8 +104,14 @@ export class GitHubArtifactStore implements ArtifactStore {
     return response.downloadPath ?? directory;
   }
 
-  async delete(name: string): Promise<void> {
-    await this.resilient(() => this.client.deleteArtifact(name));
+  /** One look-up and one delete (the client lists the name first): a caller need not find it beforehand. */
+  async delete(name: string): Promise<number | undefined> {
+    try {
+      return (await this.resilient(() => this.client.deleteArtifact(name))).id;
+    } catch (err) {
+      if (err instanceof ArtifactNotFoundError) return undefined;
+      throw err;
+    }
   }
 }
 

@@ -64,10 +64,12 @@ export class LocalArtifactStore implements ArtifactStore {
     return path.resolve(directory);
   }
 
-  async delete(name: string): Promise<void> {
+  async delete(name: string): Promise<number | undefined> {
+    const found = await this.find(name);
     const folder = this.folder(name);
     await rm(folder, { recursive: true, force: true });
     await rm(`${folder}.json`, { force: true });
+    return found?.id;
   }
 
   private folder(name: string, runId?: number | string): string {

@@ -31,10 +31,10 @@ export async function uploadReplacing(
   try {
     return await upload();
   } catch (first) {
-    const existing = store.delete ? await store.find(name).catch(() => undefined) : undefined;
-    if (!existing) throw uploadFailed(name, first);
-    await store.delete!(name);
-    options.info?.(`Replaced artifact '${name}' (id ${existing.id}), uploaded earlier in this run (a re-run job).`);
+    // Refused because the run holds the name already: deleted (the client looks it up first), then uploaded again.
+    const deleted = store.delete ? await store.delete(name).catch(() => undefined) : undefined;
+    if (deleted === undefined) throw uploadFailed(name, first);
+    options.info?.(`Replaced artifact '${name}' (id ${deleted}), uploaded earlier in this run (a re-run job).`);
     try {
       return await upload();
     } catch (second) {

@@ -30,5 +30,6 @@ export interface ArtifactStore {
   list?(options?: FindOptions): Promise<StoredArtifact[]>;
   /** Downloads into `directory` and returns the folder holding the artifact's files. */
   download(artifact: StoredArtifact, directory: string, options?: FindOptions): Promise<string>;
-  delete?(name: string): Promise<void>;
+  /** Deletes the run's artifact of this name; resolves to its id, or undefined when the run holds none. */
+  delete?(name: string): Promise<number | undefined>;
 }
