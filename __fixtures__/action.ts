@@ -51,8 +51,18 @@ export async function runAction(
   command: string,
   inputs: Record<string, string>,
   env: Record<string, string> = {},
-  /** `signal`: aborting it kills the process at once (SIGKILL), as a cancelled job is. */
-  options: { cwd?: string; timeoutMs?: number; node?: string; signal?: AbortSignal; bundle?: string } = {},
+  /**
+   * `signal`: aborting it kills the process at once (SIGKILL), as a runner that gave up waiting does; with
+   * `killSignal: 'SIGINT'`, it is sent what a runner sends a step first when the run is cancelled.
+   */
+  options: {
+    cwd?: string;
+    timeoutMs?: number;
+    node?: string;
+    signal?: AbortSignal;
+    killSignal?: NodeJS.Signals;
+    bundle?: string;
+  } = {},
 ): Promise<ActionRun> {
   const dir = await mkdtemp(path.join(tmpdir(), 'llr-run-'));
   const outputFile = path.join(dir, 'output');
@@ -76,7 +86,7 @@ export async function runAction(
       ...inputEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
-    ...(options.signal ? { signal: options.signal, killSignal: 'SIGKILL' as const } : {}),
+    ...(options.signal ? { signal: options.signal, killSignal: options.killSignal ?? 'SIGKILL' } : {}),
   });
   // An aborted run is reported through its exit code (null), not as an error.
   child.on('error', () => undefined);

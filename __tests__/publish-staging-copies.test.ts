@@ -2,7 +2,8 @@
  * Staging's promises through the bundle, against the emulator: a copy that fails falls back to an upload for that
  * region; `s3-bucket: auto` creates a private, encrypted bucket per region once (and twice at once); two publishes
  * staging the same object at once both succeed (one's clean-up may delete the other's object); a publish cancelled
- * mid-upload leaves nothing a rerun trips on; and S3 and Lambda failing one request in five at the shipped defaults,
+ * mid-upload leaves nothing a rerun trips on, and cancelled as a runner cancels (SIGINT) it aborts its multipart
+ * upload first; and S3 and Lambda failing one request in five at the shipped defaults,
  * in-process with an injected clock.
  */
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
@@ -12,6 +13,7 @@ import {
   GetBucketLifecycleConfigurationCommand,
   GetPublicAccessBlockCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
   S3Client,
   type BucketLocationConstraint,
 } from '@aws-sdk/client-s3';
@@ -56,14 +58,41 @@ afterAll(async () => {
 
 function publish(
   inputs: Record<string, string>,
-  options: { signal?: AbortSignal; env?: Record<string, string> } = {},
+  options: { signal?: AbortSignal; killSignal?: NodeJS.Signals; env?: Record<string, string> } = {},
 ): Promise<ActionRun> {
+  const { signal, killSignal } = options;
   return runAction(
     'publish',
     { zip: 'mid.zip', version: '1.0.0', 's3-bucket': 'llr-copy-{region}', ...inputs },
     { ...emu.env, GITHUB_EVENT_NAME: 'push', ...options.env },
-    { cwd: ws, timeoutMs: 180_000, ...(options.signal ? { signal: options.signal } : {}) },
+    { cwd: ws, timeoutMs: 180_000, ...(signal ? { signal } : {}), ...(killSignal ? { killSignal } : {}) },
   );
+}
+
+/** Publishes with a latency that keeps the zip's upload in flight, and cancels the run at its first UploadPart. */
+async function cancelledAtFirstPart(
+  inputs: Record<string, string>,
+  killSignal: NodeJS.Signals,
+): Promise<{ run: ActionRun; key: string }> {
+  const before = emu.server.log.length;
+  emu.server.latencyMs = 150;
+  const abort = new AbortController();
+  const watcher = setInterval(() => {
+    if (s3Requests(before, 'UploadPart').length > 0) abort.abort();
+  }, 20);
+  try {
+    const run = await publish(inputs, { signal: abort.signal, killSignal });
+    const part = s3Requests(before, 'UploadPart')[0];
+    return { run, key: part.path.split('/').slice(2).join('/') };
+  } finally {
+    clearInterval(watcher);
+    emu.server.latencyMs = 0;
+  }
+}
+
+async function unfinishedUploads(bucket: string, key: string): Promise<number> {
+  const listed = await s3('us-east-1').send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: key }));
+  return listed.Uploads?.length ?? 0;
 }
 
 const s3Requests = (from: number, operation: string) =>
@@ -185,30 +214,28 @@ describe('staging on the emulator', () => {
 
   test('cancelled mid-upload (the process killed): the rerun stages whole bytes and publishes', async () => {
     const inputs = { name: 'cancelled', regions: 'us-east-1 us-west-2' };
-    const before = emu.server.log.length;
-    emu.server.latencyMs = 150;
-    const abort = new AbortController();
-    const watcher = setInterval(() => {
-      if (s3Requests(before, 'UploadPart').length > 0) abort.abort();
-    }, 20);
-    try {
-      const killed = await publish(inputs, { signal: abort.signal });
-      expect(killed.code).toBeNull();
-    } finally {
-      clearInterval(watcher);
-      emu.server.latencyMs = 0;
-    }
-    const key = emu.server.log
-      .slice(before)
-      .find((e) => e.operation === 'UploadPart')!
-      .path.split('/')
-      .slice(2)
-      .join('/');
-    // Nothing half-written is visible at the key: an unfinished multipart upload is no object.
+    const { run: killed, key } = await cancelledAtFirstPart(inputs, 'SIGKILL');
+    expect(killed.code).toBeNull();
+    // Nothing half-written is visible at the key: an unfinished multipart upload is no object. Killed, the process
+    // could not abort it: its parts stay until a lifecycle rule (s3-bucket: auto sets one) removes them.
     const missing = await s3('us-east-1')
       .send(new HeadObjectCommand({ Bucket: 'llr-copy-us-east-1', Key: key }))
       .catch((e: Error) => e);
     expect((missing as Error).name).toBe('NotFound');
+    expect(await unfinishedUploads('llr-copy-us-east-1', key)).toBe(1);
+    const rerun = await publish(inputs);
+    expect([rerun.code, rerun.errors]).toEqual([0, []]);
+    expect(JSON.parse(rerun.outputs.versions)).toEqual({ 'us-east-1': 1, 'us-west-2': 1 });
+  }, 120_000);
+
+  test('cancelled mid-upload as a runner cancels (SIGINT): the multipart upload is aborted before the step exits', async () => {
+    const inputs = { name: 'interrupted', regions: 'us-east-1 us-west-2' };
+    const { run: cancelled, key } = await cancelledAtFirstPart(inputs, 'SIGINT');
+    expect(cancelled.code).toBe(130);
+    expect(cancelled.stdout).toContain(
+      `Cancelled (SIGINT): abort the multipart upload to s3://llr-copy-us-east-1/${key}: done.`,
+    );
+    expect(await unfinishedUploads('llr-copy-us-east-1', key)).toBe(0);
     const rerun = await publish(inputs);
     expect([rerun.code, rerun.errors]).toEqual([0, []]);
     expect(JSON.parse(rerun.outputs.versions)).toEqual({ 'us-east-1': 1, 'us-west-2': 1 });

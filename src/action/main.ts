@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { runUndos } from '../cancel.js';
 import { ConfigurationError, isStepOutcome } from '../errors.js';
 import { runBuild } from './build.js';
 import { runPublish } from './publish.js';
@@ -34,7 +35,34 @@ export function failureText(err: unknown): string {
   return `${detail}\nThis is a bug in lambda-layer-release; please report it with the log above.`;
 }
 
+/**
+ * The runner cancels a step with SIGINT, then SIGTERM 7.5 s later, then kills it 2.5 s after: the undos (src/cancel.ts)
+ * get most of the window the signal leaves, then the step exits as a signal would end it (128 + the signal's number).
+ * A second signal ends it at once.
+ */
+const CANCEL = {
+  SIGINT: { withinMs: 5_000, code: 130 },
+  SIGTERM: { withinMs: 2_000, code: 143 },
+} as const;
+
+export function exitOnCancel(exit: (code: number) => void = (code) => process.exit(code)): void {
+  let cancelling = false;
+  for (const signal of Object.keys(CANCEL) as (keyof typeof CANCEL)[]) {
+    process.on(signal, () => {
+      const { withinMs, code } = CANCEL[signal];
+      if (cancelling) return exit(code);
+      cancelling = true;
+      void runUndos(withinMs).then(({ done, unfinished }) => {
+        for (const what of done) core.info(`Cancelled (${signal}): ${what}: done.`);
+        for (const what of unfinished) core.warning(`Cancelled (${signal}): ${what}: not done in time.`);
+        exit(code);
+      });
+    });
+  }
+}
+
 export async function run(): Promise<void> {
+  exitOnCancel();
   try {
     const command = parseCommand(core.getInput('command', { required: true }));
     await RUNNERS[command]();

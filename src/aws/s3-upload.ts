@@ -1,7 +1,8 @@
 /**
  * Puts one Buffer into S3 with a SHA-256 checksum S3 verifies: a single PutObject up to MULTIPART_THRESHOLD, above it
  * a multipart upload of PART_BYTES parts, PARTS_AT_ONCE in flight, each part carrying its own SHA-256. A failed
- * multipart upload is aborted, so its parts are not kept (and billed) in the bucket.
+ * multipart upload is aborted, and so is one in flight when the step is cancelled (src/cancel.ts), so its parts are
+ * not kept (and billed) in the bucket.
  *
  * Written here rather than with @aws-sdk/lib-storage: the part size must be known to say which checksum the object
  * will carry (S3 gives a multipart object the SHA-256 of its parts' SHA-256s, `-N`), which is how a later run tells
@@ -18,6 +19,7 @@ import {
 import type { BuildHandler, BuildHandlerArguments, MiddlewareStack } from '@smithy/types';
 import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
+import { undoOnCancel } from '../cancel.js';
 
 const MiB = 1024 * 1024;
 /** Above this a zip goes up in parts: several parts in flight fill an uplink that one stream does not. */
@@ -115,6 +117,9 @@ export async function uploadZip(s3: S3Client, target: UploadTarget, shape: Uploa
     new CreateMultipartUploadCommand({ ...common, ContentType: 'application/zip', ChecksumAlgorithm: 'SHA256' }),
   );
   const uploadId = created.UploadId!;
+  const abort = () => s3.send(new AbortMultipartUploadCommand({ ...common, UploadId: uploadId }));
+  // A cancelled step aborts it too (src/cancel.ts), rather than leave its parts billed in the bucket.
+  const registered = undoOnCancel(`abort the multipart upload to s3://${target.bucket}/${target.key}`, abort);
   try {
     const limit = pLimit(PARTS_AT_ONCE);
     const parts = await Promise.all(
@@ -140,7 +145,9 @@ export async function uploadZip(s3: S3Client, target: UploadTarget, shape: Uploa
     );
   } catch (err) {
     // Best effort: a bucket's AbortIncompleteMultipartUpload rule (s3-bucket: auto sets one) removes what is left.
-    await s3.send(new AbortMultipartUploadCommand({ ...common, UploadId: uploadId })).catch(() => undefined);
+    await abort().catch(() => undefined);
     throw err;
+  } finally {
+    registered();
   }
 }
