@@ -138,6 +138,28 @@ describe('publish on a release event', () => {
     expect(JSON.parse(report.outputs.arns)).toEqual(JSON.parse(first.outputs.arns));
   });
 
+  test('the leg record goes up as soon as the regions are final, while the follow-ups (SSM pointers) run', async () => {
+    const from = emu.server.log.length;
+    emu.server.latencyMs = 200;
+    emu.server.latencyServices = ['ssm'];
+    let run: ActionRun;
+    try {
+      run = await publish({ name: 'otel-ssm', 'ssm-prefix': '/layers' });
+    } finally {
+      emu.server.latencyMs = 0;
+      emu.server.latencyServices = undefined;
+    }
+    expect([run.code, run.errors]).toEqual([0, []]);
+    const log = emu.server.log.slice(from);
+    const created = log.findIndex((e) => e.path.endsWith('/CreateArtifact'));
+    const ssm = log.flatMap((e, i) => (e.service === 'ssm' ? [i] : []));
+    expect(created).toBeGreaterThan(-1);
+    expect(ssm.length).toBeGreaterThan(REGIONS.length);
+    // The upload began before the pointers were done: some SSM requests come after it.
+    expect(created).toBeLessThan(ssm[ssm.length - 1]);
+    expect(created).toBeGreaterThan(log.findIndex((e) => e.operation === 'PublishLayerVersion'));
+  });
+
   test('dry run: the release is left alone', async () => {
     const before = await bodyOf(release.id);
     const dry = await publish(

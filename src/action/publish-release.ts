@@ -67,7 +67,7 @@ export async function checkRelease(plan: ReleasePlan, token: string): Promise<Re
  * `report` (which also reports a region of its `regions` input with no record as failed).
  */
 export async function uploadLeg(
-  run: PublishRun,
+  run: Pick<PublishRun, 'record' | 'plan' | 'settings'>,
   store: ArtifactStore | undefined,
   env: NodeJS.ProcessEnv,
   existing?: Promise<StoredArtifact | undefined>,

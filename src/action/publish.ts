@@ -13,7 +13,7 @@ import { artifactServiceProblem, artifactStoreAvailable, artifactStoreFromEnv } 
 import type { ArtifactStore, StoredArtifact } from '../artifact/store.js';
 import { AwsClients } from '../aws/clients.js';
 import { actionSession } from './aws.js';
-import { ConfigurationError, stepFailure } from '../errors.js';
+import { ConfigurationError, type ServiceError, stepFailure } from '../errors.js';
 import type { PublishPlan, RegionOutcome } from '../publish/plan.js';
 import { legArtifactFor } from '../release/legs.js';
 import { defaultBackoffMs, DEFAULT_PUBLISH_ATTEMPTS } from '../publish/publish-call.js';
@@ -21,7 +21,7 @@ import { publishLayer, type PublishDeps, type PublishRun } from '../publish/publ
 import { followUpFailure } from '../publish/followup.js';
 import { cell, pointerTable, progressLine, retentionTable, SUMMARY_HEADER, summaryRows } from '../publish/result.js';
 import type { SourceDeps } from '../publish/source.js';
-import { failureMessage, recordOutputs, serializeRecord } from '../record/index.js';
+import { failureMessage, recordOutputs, serializeRecord, type ResultRecord } from '../record/index.js';
 import { parsePublishSettings, PUBLISH_INPUTS, type PublishSettings } from '../settings/publish.js';
 import { gatherInputs } from './inputs.js';
 import { checkRelease, releasePlan, uploadLeg, writeRelease } from './publish-release.js';
@@ -120,7 +120,7 @@ export async function publishStep(
   store?: ArtifactStore,
   settings: PublishSettings = getPublishSettings(env),
   timing: StepTiming = REAL_TIME,
-  onPlanned?: PublishDeps['onPlanned'],
+  hooks: Pick<PublishDeps, 'onPlanned' | 'onRecord'> = {},
 ): Promise<PublishRun> {
   const session = actionSession(settings.credentials, settings.regions.partition, env);
   const credentials = session.provider;
@@ -148,7 +148,7 @@ export async function publishStep(
         }
       },
       onRegionDone: (outcome, plan) => core.info(progressLine(outcome, plan.dryRun)),
-      ...(onPlanned ? { onPlanned } : {}),
+      ...hooks,
     });
   } finally {
     clients.destroy();
@@ -234,9 +234,11 @@ export async function runPublish(env: NodeJS.ProcessEnv = process.env): Promise<
   const store = artifactStoreAvailable(env) ? artifactStoreFromEnv(env) : undefined;
   // The leg record costs a one-job publish as little as it can: while the regions are published, one left under its
   // name by an earlier run of this step in this job (the name is per job attempt) is deleted (one look-up and one
-  // delete, together shorter than a rerun's regions); at the end it is uploaded at the same time as the release.
+  // delete, together shorter than a rerun's regions); the record is uploaded as soon as the regions are final, while
+  // the follow-ups run and the release is written.
   let existingLeg: Promise<StoredArtifact | undefined> | undefined;
-  const lookUpLeg = (plan: PublishPlan) => {
+  let legUpload: Promise<ServiceError | undefined> | undefined;
+  const onPlanned = (plan: PublishPlan) => {
     if (!store || plan.dryRun) return;
     const name = legArtifactFor(plan.layer.name, plan.regions, env, settings.credentials.roleToAssume);
     const deleted = store.delete
@@ -252,10 +254,13 @@ export async function runPublish(env: NodeJS.ProcessEnv = process.env): Promise<
     // A failed look-up or delete: the upload finds out (refused, then it replaces the artifact itself).
     existingLeg = deleted.catch(() => undefined);
   };
-  const run = await publishStep(env, store, settings, REAL_TIME, lookUpLeg);
+  const onRecord = (record: ResultRecord, plan: PublishPlan) => {
+    legUpload = uploadLeg({ record, plan, settings }, store, env, existingLeg);
+  };
+  const run = await publishStep(env, store, settings, REAL_TIME, { onPlanned, onRecord });
   await reportPublish(run, env);
   const [legProblem, releaseProblem] = await Promise.all([
-    uploadLeg(run, store, env, existingLeg),
+    legUpload ?? uploadLeg(run, store, env, existingLeg),
     writeRelease(run, release, settings.githubToken ?? ''),
   ]);
   const failure = stepFailure([

@@ -51,6 +51,11 @@ export interface PublishDeps {
   onRegionDone?(outcome: RegionOutcome, plan: PublishPlan): void;
   /** Told the plan before any region is worked on (the action looks up the leg record's artifact meanwhile). */
   onPlanned?(plan: PublishPlan): void;
+  /**
+   * Told the result record once every region's version is final, before the follow-ups (SSM pointers, retention,
+   * the staged zips' clean-up), which do not change it: the action uploads it for `report` while they run.
+   */
+  onRecord?(record: ResultRecord, plan: PublishPlan): void;
 }
 
 export interface PublishRun {
@@ -171,11 +176,13 @@ export async function publishLayer(settings: PublishSettings, deps: PublishDeps)
       ? { outcomes: await fanOut(plan), problems: [] }
       : await publishAligned(plan, mode, { ...deps, onRegionDone }, fanOut);
   const { outcomes } = aligned;
+  const record = toResultRecord(plan, outcomes);
+  deps.onRecord?.(record, plan);
   const [followUp] = await Promise.all([
     followUpRegions(settings, plan, outcomes, deps, aligned.problems),
     stager && cleanUpStaging(stager, settings, outcomes, deps.logger),
   ]);
-  return { settings, plan, outcomes, record: toResultRecord(plan, outcomes), followUp };
+  return { settings, plan, outcomes, record, followUp };
 }
 
 /** After a publish in which no region failed, the staged zips go (unless `s3-keep`); else they stay for the rerun. */
