@@ -2,6 +2,12 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
+// Import boundaries (docs/architecture.md). A later block's no-restricted-imports replaces an earlier one's, so each
+// block lists all of its own.
+const EMULATORS = { group: ['**/emulators/**'], message: 'emulators/ is for tests and the demo only' };
+const ACTIONS_CORE = { name: '@actions/core', message: 'only src/action/ imports @actions/core' };
+const RELEASE = { group: ['**/release/**'], message: 'publish/ does not import release/, its consumer' };
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', '.tmp/'] },
   js.configs.recommended,
@@ -11,11 +17,14 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly' } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['**/emulators/**'], message: 'emulators/ is for tests and the demo only' }] },
-      ],
+      'no-restricted-imports': ['error', { paths: [ACTIONS_CORE], patterns: [EMULATORS] }],
     },
+  },
+  { files: ['src/action/**'], rules: { 'no-restricted-imports': ['error', { patterns: [EMULATORS] }] } },
+  // The producer does not import its consumer (docs/architecture.md).
+  {
+    files: ['src/publish/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [ACTIONS_CORE], patterns: [EMULATORS, RELEASE] }] },
   },
   {
     files: ['emulators/**', '__tests__/**', '__fixtures__/**', 'scripts/**', 'bench/**'],

@@ -21,8 +21,8 @@ import {
   paddingDescription,
   planAlignment,
   type RegionState,
-} from '../src/publish/align.js';
-import { publishAligned } from '../src/publish/padding.js';
+} from '../src/publish/align/alignment.js';
+import { publishAligned } from '../src/publish/align/publish-aligned.js';
 import type { PublishPlan, RegionOutcome } from '../src/publish/plan.js';
 import { plan } from '../__fixtures__/publish-support.js';
 

@@ -2,7 +2,7 @@
  * Chaos on the shipped defaults: the emulator fails 20% of Lambda requests (429, 500, reset, drop-after-commit: the
  * version is created and the answer never arrives). 30 seeded runs of 16 regions go through publishStep, the same
  * code the action runs, with its own clients and retry settings (the SDK's standard 3 attempts, PublishLayerVersion's
- * 5 sends, the region retries of region-retry.ts). Only the clock is virtual: the action's own waits (publish
+ * 5 sends, the region retries of src/aws/region-retry.ts). Only the clock is virtual: the action's own waits (publish
  * backoff, region retries) advance it instead of sleeping, so their number and their bound in time are unchanged;
  * the SDK's waits are real. Every run must end with no failed region and exactly one new version per region, the
  * one reported.

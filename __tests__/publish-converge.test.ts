@@ -4,9 +4,9 @@
  * the block that holds it; a rerun keeps the row of a version that holds the release.
  */
 import { describe, expect, test } from '@jest/globals';
-import { paddingDescription } from '../src/publish/align.js';
-import { runRegion } from '../src/publish/region.js';
-import { REGION_RETRY, regionRetryDelay } from '../src/publish/region-retry.js';
+import { paddingDescription } from '../src/publish/align/alignment.js';
+import { runRegion } from '../src/publish/region/chain.js';
+import { REGION_RETRY, regionRetryDelay } from '../src/aws/region-retry.js';
 import { StepError } from '../src/aws/step.js';
 import { awsError, FakeRegion, networkError, plan, regionDeps } from '../__fixtures__/publish-support.js';
 

@@ -16,8 +16,8 @@ import { checkVersion } from '../src/layer/version.js';
 import type { RegionOutcome } from '../src/publish/plan.js';
 import { progressLine } from '../src/publish/result.js';
 import { parsePublishSettings, PUBLISH_INPUTS } from '../src/settings/publish.js';
-import { parseGrants } from '../src/publish/sharing.js';
-import { loadZip } from '../src/publish/source.js';
+import { parseGrants } from '../src/publish/region/grants.js';
+import { loadZip } from '../src/publish/source/load-zip.js';
 import { plan } from '../__fixtures__/publish-support.js';
 
 describe('share-with as people write it', () => {

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runAction } from '../__fixtures__/action.js';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
-import { isPadding } from '../src/publish/align.js';
+import { isPadding } from '../src/publish/align/alignment.js';
 import { makeZip } from '../__fixtures__/emulator-support.js';
 import { lambdaClient, publishVersion, ssmClient } from '../__fixtures__/release-support.js';
 

@@ -1,6 +1,6 @@
 /** The per-region chain on an in-memory Lambda (aws-sdk-client-mock): reuse, safe publish, sharing, verification. */
 import { describe, expect, test } from '@jest/globals';
-import { runRegion } from '../src/publish/region.js';
+import { runRegion } from '../src/publish/region/chain.js';
 import { awsError, FakeRegion, layer, networkError, plan, regionDeps } from '../__fixtures__/publish-support.js';
 
 const us = () => new FakeRegion('us-east-1');

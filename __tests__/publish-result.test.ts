@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { uploadSlots } from '../src/publish/budget.js';
+import { uploadSlots } from '../src/publish/upload-budget.js';
 import type { RegionOutcome } from '../src/publish/plan.js';
 import { progressLine, summaryRows, toResultRecord } from '../src/publish/result.js';
 import { failureMessage, recordOutputs } from '../src/record/outputs.js';

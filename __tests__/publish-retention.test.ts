@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runAction } from '../__fixtures__/action.js';
 import { startEmulator, type RunningEmulator } from '../emulators/index.js';
-import { applyRetention, planRetention, type ListedVersion } from '../src/publish/retention.js';
+import { applyRetention, planRetention, type ListedVersion } from '../src/publish/follow-ups/retention.js';
 import { makeZip, describeOnMoto } from '../__fixtures__/emulator-support.js';
 import { awsError } from '../__fixtures__/publish-support.js';
 import { lambdaClient, publishVersion, ssmClient } from '../__fixtures__/release-support.js';

@@ -2,7 +2,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RegionOutcome } from '../src/publish/plan.js';
-import { publishRegions } from '../src/publish/run.js';
+import { publishRegions } from '../src/publish/fan-out.js';
 import { awsError, FakeRegion, plan, regionDeps } from '../__fixtures__/publish-support.js';
 
 const REGIONS = ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'eu-west-1', 'eu-west-2'];

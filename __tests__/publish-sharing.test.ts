@@ -6,7 +6,7 @@ import {
   parsePolicy,
   permissionFor,
   statementId,
-} from '../src/publish/sharing.js';
+} from '../src/publish/region/grants.js';
 
 const pub = { kind: 'public' } as const;
 const acct = { kind: 'account', id: '111122223333' } as const;

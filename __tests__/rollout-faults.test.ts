@@ -2,7 +2,7 @@
  * Rollout on its shipped defaults when Lambda misbehaves: 20% of Lambda requests fail (429, 500, reset, and
  * drop-after-commit: an update applied whose answer never arrives), over seeded runs; and Lambda's control-plane rate
  * limit. The clients and retry policy are the action's own (the SDK's standard 3 attempts, then a function's chain
- * again under src/publish/region-retry.ts); only the action's waits run on a virtual clock, which the emulator's
+ * again under src/aws/region-retry.ts); only the action's waits run on a virtual clock, which the emulator's
  * function clock follows, so their number and bounds are unchanged. Every run must end with each function exactly
  * where the rules put it, none failed, and a rerun changing nothing.
  */

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { GetParametersCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
-import { writeSsmPointers, type RegionPointers } from '../src/publish/ssm.js';
+import { writeSsmPointers, type RegionPointers } from '../src/publish/follow-ups/ssm-pointers.js';
 import {
   awsBackends,
   deleteVersion,

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { ConfigurationError } from '../src/errors.js';
-import { pointerNames, validateSsmPrefix } from '../src/publish/ssm.js';
+import { pointerNames, validateSsmPrefix } from '../src/publish/follow-ups/ssm-pointers.js';
 
 describe('validateSsmPrefix', () => {
   test.each([

@@ -1,11 +1,11 @@
 /**
  * What publish is about to do, decided before any region is touched, and what came of it per region.
- * `upload` says how the zip reaches Lambda (inline, or staged in S3); `align` is set by align-versions (padding.ts).
+ * `upload` says how the zip reaches Lambda (inline, or staged in S3); `align` is set by align-versions (align/publish-aligned.ts).
  */
 import type { Partition } from '../aws/partitions.js';
 import type { Manifest } from '../layer/manifest.js';
 import type { RegionStatus, Marker } from '../record/index.js';
-import type { Grant } from './sharing.js';
+import type { Grant } from './region/grants.js';
 
 /**
  * The layer as verified: the zip's bytes match the digest, the metadata passed every limit. The manifest's facts
@@ -69,9 +69,9 @@ export interface RegionOutcome {
   adopted?: boolean;
   /** Where the zip was staged, for `s3-bucket`: `s3://bucket/key (uploaded)`. */
   staged?: string;
-  /** Times the region's chain ran (region-level retries, see region-retry.ts); absent when once. */
+  /** Times the region's chain ran (region-level retries, see aws/region-retry.ts); absent when once. */
   attempts?: number;
-  /** This run's own version, deleted because another run's version of this release was there first (converge.ts). */
+  /** This run's own version, deleted because another run's version of this release was there first (region/converge.ts). */
   duplicate?: number;
   /**
    * Something that did not complete although the region has the release (its row stays in the outputs and the

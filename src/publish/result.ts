@@ -4,8 +4,8 @@
  */
 import type { RegionResult, ResultRecord } from '../record/index.js';
 import type { PublishPlan, RegionOutcome } from './plan.js';
-import type { RegionRetention } from './retention.js';
-import type { PointerResult, RegionPointers } from './ssm.js';
+import type { RegionRetention } from './follow-ups/retention.js';
+import type { PointerResult, RegionPointers } from './follow-ups/ssm-pointers.js';
 
 export function toResultRecord(plan: PublishPlan, outcomes: RegionOutcome[], now = new Date()): ResultRecord {
   const { layer } = plan;

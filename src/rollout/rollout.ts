@@ -6,7 +6,7 @@
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import pLimit from 'p-limit';
 import { classifyAwsError, describeAwsError } from '../aws/errors.js';
-import { retryRegion } from '../publish/region-retry.js';
+import { retryRegion } from '../aws/region-retry.js';
 import { StepError, step } from '../aws/step.js';
 import { listRegionCandidates } from '../resolve/aws.js';
 import type { Candidate } from '../resolve/range.js';

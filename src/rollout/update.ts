@@ -3,12 +3,12 @@
  * LastUpdateStatus. A concurrent change (412 PreconditionFailed) is read again and planned again, so it is neither
  * overwritten nor lost; an update in progress (409 ResourceConflict, or a function found InProgress) is waited for.
  * Both are bounded. Throttles, 5xx and resets re-run the whole chain with the project's region retry policy
- * (src/publish/region-retry.ts): it starts with a fresh read, and an update this run sent whose answer was lost is
+ * (src/aws/region-retry.ts): it starts with a fresh read, and an update this run sent whose answer was lost is
  * recognised by its layers instead of being reported "unchanged".
  */
 import { UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { classifyAwsError, describeAwsError } from '../aws/errors.js';
-import { isTransient, retryRegion } from '../publish/region-retry.js';
+import { isTransient, retryRegion } from '../aws/region-retry.js';
 import { StepError, step } from '../aws/step.js';
 import type { Candidate, VersionRange } from '../resolve/range.js';
 import { ensureAlias, type AliasOutcome } from './alias.js';

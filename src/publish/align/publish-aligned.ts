@@ -1,5 +1,5 @@
 /**
- * align-versions in effect: read every region, plan (align.ts), publish fillers where regions lag, and only then let
+ * align-versions in effect: read every region, plan (alignment.ts), publish fillers where regions lag, and only then let
  * the regions publish: every region waits until all padding is done, so the real versions go out together.
  *
  * AWS does not list deleted versions, so a region may turn out to be further ahead than it looked: a filler (or the
@@ -9,7 +9,7 @@
  */
 import { DeleteLayerVersionCommand, PublishLayerVersionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import pLimit from 'p-limit';
-import { isStepOutcome } from '../errors.js';
+import { isStepOutcome } from '../../errors.js';
 import {
   describeAlignment,
   isPadding,
@@ -19,15 +19,15 @@ import {
   type AlignMode,
   type AlignmentPlan,
   type RegionState,
-} from './align.js';
-import type { FollowUpProblem } from './followup.js';
-import { sameMarker } from '../record/index.js';
-import type { Logger, PublishPlan, RegionOutcome } from './plan.js';
-import { failureReason } from './region.js';
-import { retryRegion } from './region-retry.js';
-import { listAllVersions } from './retention.js';
-import { step } from '../aws/step.js';
-import { getVersion, newestVersion } from './versions.js';
+} from './alignment.js';
+import type { FollowUpProblem } from '../follow-ups/follow-ups.js';
+import { sameMarker } from '../../record/index.js';
+import type { Logger, PublishPlan, RegionOutcome } from '../plan.js';
+import { failureReason } from '../region/chain.js';
+import { retryRegion } from '../../aws/region-retry.js';
+import { listAllVersions } from '../follow-ups/retention.js';
+import { step } from '../../aws/step.js';
+import { getVersion, newestVersion } from '../versions.js';
 
 const MAX_ROUNDS = 3;
 
@@ -35,7 +35,7 @@ export interface AlignDeps {
   clients: { lambda(region: string): LambdaClient };
   logger: Logger;
   now(): number;
-  /** The reads, fillers and filler deletes are retried as a region's chain is (region-retry.ts). */
+  /** The reads, fillers and filler deletes are retried as a region's chain is (aws/region-retry.ts). */
   sleep(ms: number): Promise<void>;
   onRegionDone?(outcome: RegionOutcome): void;
 }

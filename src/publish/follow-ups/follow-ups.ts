@@ -10,14 +10,14 @@
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import pLimit from 'p-limit';
-import { parseLayerVersionArn } from '../aws/arn.js';
-import type { FailOn, ResultRecord } from '../record/index.js';
-import type { Logger, PublishPlan, RegionOutcome } from './plan.js';
-import type { PublishSettings } from '../settings/publish.js';
-import { failureReason } from './region.js';
-import { retryRegion, type RegionRetryDeps } from './region-retry.js';
+import { parseLayerVersionArn } from '../../aws/arn.js';
+import type { FailOn, ResultRecord } from '../../record/index.js';
+import type { Logger, PublishPlan, RegionOutcome } from '../plan.js';
+import type { PublishSettings } from '../../settings/publish.js';
+import { failureReason } from '../region/chain.js';
+import { retryRegion, type RegionRetryDeps } from '../../aws/region-retry.js';
 import { applyRetention, RECENT_MS, type RegionRetention } from './retention.js';
-import { pointerValues, writeSsmPointers, type RegionPointers } from './ssm.js';
+import { pointerValues, writeSsmPointers, type RegionPointers } from './ssm-pointers.js';
 
 export interface FollowUpProblem {
   region: string;

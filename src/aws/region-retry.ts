@@ -8,8 +8,8 @@
  * The bound is in time as well as in attempts, so a region cannot hold up the run when AWS is really down: no new
  * attempt starts once REGION_RETRY.windowMs have passed since the region's first one began.
  */
-import { classifyAwsError, retryAfterMs } from '../aws/errors.js';
-import { StepError } from '../aws/step.js';
+import { classifyAwsError, retryAfterMs } from './errors.js';
+import { StepError } from './step.js';
 
 export interface RegionRetryPolicy {
   /** Attempts of the whole chain, the first one included. */

@@ -4,10 +4,10 @@
  */
 import pLimit from 'p-limit';
 import type { PublishPlan, RegionOutcome } from './plan.js';
-import { runRegion, type RegionDeps } from './region.js';
+import { runRegion, type RegionDeps } from './region/chain.js';
 
 export interface FanOutDeps extends Omit<RegionDeps, 'uploadSlot'> {
-  /** Uploads allowed in flight at once (see budget.ts). */
+  /** Uploads allowed in flight at once (see upload-budget.ts). */
   uploadSlots: number;
   onRegionDone?(outcome: RegionOutcome): void;
 }

@@ -6,9 +6,9 @@
  * the wait AWS asked for.
  */
 import { PublishLayerVersionCommand, type LambdaClient, type PublishLayerVersionRequest } from '@aws-sdk/client-lambda';
-import { classifyAwsError, retryAfterMs } from '../aws/errors.js';
-import type { Marker } from '../record/index.js';
-import { findRelease, type StoredVersion } from './versions.js';
+import { classifyAwsError, retryAfterMs } from '../../aws/errors.js';
+import type { Marker } from '../../record/index.js';
+import { findRelease, type StoredVersion } from '../versions.js';
 
 export interface PublishCallDeps {
   publisher: LambdaClient;

@@ -10,17 +10,17 @@
  *   does every region when the origin's upload failed.
  * - After a publish in which no region failed, the objects are deleted (unless `s3-keep`), so buckets do not fill
  *   with one zip per release. Another run staging the same zip at the same time may lose its object that way:
- *   region.ts stages it again when Lambda answers that the object is gone.
+ *   the region chain (region/chain.ts) stages it again when Lambda answers that the object is gone.
  */
 import { CopyObjectCommand, DeleteObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { httpStatusOf } from '../aws/errors.js';
-import { PARTS_AT_ONCE, uploadZip, UploadShape, type ZipBytes } from '../aws/s3-upload.js';
-import { errorMessage } from '../errors.js';
+import { httpStatusOf } from '../../aws/errors.js';
+import { PARTS_AT_ONCE, uploadZip, UploadShape, type ZipBytes } from '../../aws/s3-upload.js';
+import { errorMessage } from '../../errors.js';
 import { ensureAutoBucket } from './auto-bucket.js';
-import { isTransient } from './region-retry.js';
-import type { Logger } from './plan.js';
-import { explainS3Error, type StagedZip } from './staging.js';
+import { isTransient } from '../../aws/region-retry.js';
+import type { Logger } from '../plan.js';
+import { explainS3Error, type StagedZip } from './staged-zip.js';
 
 export const COPIES_AT_ONCE = 8;
 /** Uploads from the runner for regions whose copy failed: each is PARTS_AT_ONCE parts in flight already. */

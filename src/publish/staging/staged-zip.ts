@@ -8,10 +8,10 @@
  * `<s3-prefix><name>/<sha256>.zip`; how the zip gets there (uploaded once, copied by S3 to the other regions) is
  * stager.ts, and `s3-bucket: auto` (a bucket per region made for the account) is auto-bucket.ts.
  */
-import { describeAwsError, httpStatusOf } from '../aws/errors.js';
-import { lambdaRegions } from '../aws/partitions.js';
-import type { RegionSelection } from '../aws/regions.js';
-import { ConfigurationError } from '../errors.js';
+import { describeAwsError, httpStatusOf } from '../../aws/errors.js';
+import { lambdaRegions } from '../../aws/partitions.js';
+import type { RegionSelection } from '../../aws/regions.js';
+import { ConfigurationError } from '../../errors.js';
 
 export const REGION_PLACEHOLDER = '{region}';
 /** `s3-bucket: auto`: a bucket per region named from the account (auto-bucket.ts). */
@@ -88,7 +88,7 @@ export interface StagedZip {
 
 /**
  * An S3 failure in words, keeping the SDK error's name and status, so that a throttle or a 5xx stays transient for
- * the region's retries (region-retry.ts).
+ * the region's retries (aws/region-retry.ts).
  */
 class StagingError extends Error {
   readonly $metadata?: unknown;

@@ -14,10 +14,10 @@
  * new version, and get one; with align-versions a reused version keeps its number (padding republishes on purpose).
  */
 import { DeleteLayerVersionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { isPadding } from './align.js';
-import { sameMarker, type Marker } from '../record/index.js';
-import { step } from '../aws/step.js';
-import { getVersion, versionPage, type StoredVersion, type VersionInfo, type VersionPage } from './versions.js';
+import { isPadding } from '../align/alignment.js';
+import { sameMarker, type Marker } from '../../record/index.js';
+import { step } from '../../aws/step.js';
+import { getVersion, versionPage, type StoredVersion, type VersionInfo, type VersionPage } from '../versions.js';
 
 /** Pages read looking for the bottom of the block (10 versions each); a block is one or two versions in practice. */
 const MAX_PAGES = 5;

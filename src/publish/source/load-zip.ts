@@ -6,13 +6,13 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ArtifactStore, FindOptions, StoredArtifact } from '../artifact/store.js';
-import { ConfigurationError, errorMessage, httpFailure, isStepOutcome } from '../errors.js';
-import { MANIFEST_FILE, parseManifest, type Manifest } from '../layer/manifest.js';
-import { inspectZip, type ZipContents } from '../layer/ready-zip.js';
-import { checkCommit, findNewestBuild, type WorkflowRun } from './runs.js';
-import { defaultVersion } from '../layer/version.js';
-import type { PublishSettings, RunChoice } from '../settings/publish.js';
+import type { ArtifactStore, FindOptions, StoredArtifact } from '../../artifact/store.js';
+import { ConfigurationError, errorMessage, httpFailure, isStepOutcome } from '../../errors.js';
+import { MANIFEST_FILE, parseManifest, type Manifest } from '../../layer/manifest.js';
+import { inspectZip, type ZipContents } from '../../layer/ready-zip.js';
+import { checkCommit, findNewestBuild, type WorkflowRun } from './run-id-auto.js';
+import { defaultVersion } from '../../layer/version.js';
+import type { PublishSettings, RunChoice } from '../../settings/publish.js';
 
 export interface SourceDeps {
   store?: ArtifactStore;
@@ -28,7 +28,7 @@ export interface SourceDeps {
   context: { ref?: string; sha?: string };
 }
 
-/** The zip's bytes and what is known of it before overrides and limits (see layer.ts). */
+/** The zip's bytes and what is known of it before overrides and limits (see verified-layer.ts). */
 export interface LoadedZip {
   zip: Buffer;
   sha256: string;

@@ -17,8 +17,8 @@ import {
   type BucketLocationConstraint,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { httpStatusOf } from '../aws/errors.js';
-import { explainS3Error } from './staging.js';
+import { httpStatusOf } from '../../aws/errors.js';
+import { explainS3Error } from './staged-zip.js';
 
 export const AUTO_BUCKET_PREFIX = 'lambda-layer-release-';
 /** Days after which the lifecycle rule removes staged zips and unfinished uploads. */

@@ -14,12 +14,12 @@
  * A dry run lists what would be deleted; a planned version counts as one of the N.
  */
 import { DeleteLayerVersionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { layerVersionPages } from '../aws/layer-versions.js';
+import { layerVersionPages } from '../../aws/layer-versions.js';
 import pLimit from 'p-limit';
-import { parseMarker, sameMarker, type Marker } from '../record/index.js';
-import { failureReason } from './region.js';
-import { retryRegion, type RegionRetryDeps } from './region-retry.js';
-import { step } from '../aws/step.js';
+import { parseMarker, sameMarker, type Marker } from '../../record/index.js';
+import { failureReason } from '../region/chain.js';
+import { retryRegion, type RegionRetryDeps } from '../../aws/region-retry.js';
+import { step } from '../../aws/step.js';
 
 /** Deletes in flight per region: Lambda's control plane throttles bursts; the SDK retries a 429. */
 const DELETES_AT_ONCE = 4;

@@ -17,11 +17,11 @@ import {
 } from '@aws-sdk/client-ssm';
 import pLimit from 'p-limit';
 import semver from 'semver';
-import { describeAwsError } from '../aws/errors.js';
-import { ConfigurationError, errorMessage } from '../errors.js';
-import { parseLayerVersionArn } from '../aws/arn.js';
-import { partitionOf } from '../aws/partitions.js';
-import { formatMarker, parseMarker } from '../record/index.js';
+import { describeAwsError } from '../../aws/errors.js';
+import { ConfigurationError, errorMessage } from '../../errors.js';
+import { parseLayerVersionArn } from '../../aws/arn.js';
+import { partitionOf } from '../../aws/partitions.js';
+import { formatMarker, parseMarker } from '../../record/index.js';
 
 /** Parameter names may not exceed 1011 characters counting the parameter ARN; this leaves room for the longest. */
 const NAME_LIMIT = 1011 - 'arn:aws-iso-b:ssm:us-isob-east-1:123456789012:parameter'.length;

@@ -7,9 +7,9 @@ import {
   GetLayerVersionPolicyCommand,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import { classifyAwsError } from '../aws/errors.js';
-import { grantLabel, isGranted, missingGrants, parsePolicy, permissionFor, type Grant } from './sharing.js';
-import { step } from '../aws/step.js';
+import { classifyAwsError } from '../../aws/errors.js';
+import { grantLabel, isGranted, missingGrants, parsePolicy, permissionFor, type Grant } from './grants.js';
+import { step } from '../../aws/step.js';
 
 export type Statements = ReturnType<typeof parsePolicy>;
 

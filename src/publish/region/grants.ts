@@ -2,8 +2,8 @@
  * `share-with`: who may use the layer version. Each grant is one policy statement with a stable id, so that a rerun
  * sees what an earlier run added and adds only what is missing (AWS answers 409 for a duplicate id; that is success).
  */
-import { ConfigurationError } from '../errors.js';
-import { splitList } from '../settings/inputs.js';
+import { ConfigurationError } from '../../errors.js';
+import { splitList } from '../../settings/inputs.js';
 
 export type Grant = { kind: 'public' } | { kind: 'account'; id: string } | { kind: 'organization'; id: string };
 

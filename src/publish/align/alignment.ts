@@ -10,8 +10,8 @@
  *    release under a lower number publishes it again. The fillers are deleted once the real versions exist.
  */
 import { crc32 } from 'node:zlib';
-import { ConfigurationError } from '../errors.js';
-import { centralHeader, dosTime, endRecords, localHeader, METHOD_STORE, MODE_FILE } from '../layer/zip-format.js';
+import { ConfigurationError } from '../../errors.js';
+import { centralHeader, dosTime, endRecords, localHeader, METHOD_STORE, MODE_FILE } from '../../layer/zip-format.js';
 
 export type AlignMode = 'strict' | 'pad';
 

@@ -1,23 +1,23 @@
 /**
  * One region's chain: read the newest version -> reuse it when it already holds this release -> else publish ->
  * settle on one version when racing runs published twice (converge.ts) -> share -> verify. A transient failure runs
- * the chain again from where it stopped (region-retry.ts); whatever still goes wrong ends as a failed outcome with a
+ * the chain again from where it stopped (aws/region-retry.ts); whatever still goes wrong ends as a failed outcome with a
  * reason; it never stops other regions.
  */
 import type { LambdaClient, PublishLayerVersionRequest } from '@aws-sdk/client-lambda';
-import { checkLayerVersionArn } from '../aws/arn.js';
-import { classifyAwsError, describeAwsError } from '../aws/errors.js';
-import { errorMessage } from '../errors.js';
+import { checkLayerVersionArn } from '../../aws/arn.js';
+import { classifyAwsError, describeAwsError } from '../../aws/errors.js';
+import { errorMessage } from '../../errors.js';
 import { removeDuplicate, settleVersion, type Release } from './converge.js';
-import { sameMarker } from '../record/index.js';
-import type { Logger, PublishPlan, RegionOutcome } from './plan.js';
+import { sameMarker } from '../../record/index.js';
+import type { Logger, PublishPlan, RegionOutcome } from '../plan.js';
 import { publishOnce, type PublishCallDeps, type PublishedVersion } from './publish-call.js';
-import { retryRegion, type RegionRetryPolicy } from './region-retry.js';
+import { retryRegion, type RegionRetryPolicy } from '../../aws/region-retry.js';
 import { readPolicy, shareVersion, type Statements } from './share.js';
-import { grantLabel } from './sharing.js';
-import { describeStaged, type StagedZip } from './staging.js';
-import { step, StepError } from '../aws/step.js';
-import { findRelease, getVersion, newestVersion, type StoredVersion, type VersionInfo } from './versions.js';
+import { grantLabel } from './grants.js';
+import { describeStaged, type StagedZip } from '../staging/staged-zip.js';
+import { step, StepError } from '../../aws/step.js';
+import { findRelease, getVersion, newestVersion, type StoredVersion, type VersionInfo } from '../versions.js';
 
 export interface RegionDeps extends Omit<PublishCallDeps, 'publisher' | 'lambda'> {
   clients: { lambda(region: string): LambdaClient; publisher(region: string): LambdaClient };
@@ -29,7 +29,7 @@ export interface RegionDeps extends Omit<PublishCallDeps, 'publisher' | 'lambda'
    */
   stage?(region: string, again?: boolean): Promise<StagedZip>;
   now(): number;
-  /** Region-level retries (region-retry.ts): REGION_RETRY unless a test of the policy passes another. */
+  /** Region-level retries (aws/region-retry.ts): REGION_RETRY unless a test of the policy passes another. */
   retry?: RegionRetryPolicy;
   logger?: Pick<Logger, 'info'>;
 }

@@ -2,7 +2,7 @@
  * The layer as it will be published: the manifest's (or the zip's) facts with the input overrides applied, checked
  * against every Lambda limit before any AWS call.
  */
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError } from '../../errors.js';
 import {
   checkArchitectures,
   checkName,
@@ -13,12 +13,12 @@ import {
   MAX_LICENSE_INFO,
   MAX_REQUEST_BYTES,
   MAX_UNZIPPED_BYTES,
-} from '../layer/limits.js';
-import { codeSha256Of } from '../layer/manifest.js';
-import { describe, type Marker } from '../record/index.js';
-import type { VerifiedLayer } from './plan.js';
-import type { PublishSettings } from '../settings/publish.js';
-import type { LoadedZip } from './source.js';
+} from '../../layer/limits.js';
+import { codeSha256Of } from '../../layer/manifest.js';
+import { describe, type Marker } from '../../record/index.js';
+import type { VerifiedLayer } from '../plan.js';
+import type { PublishSettings } from '../../settings/publish.js';
+import type { LoadedZip } from './load-zip.js';
 
 export function verifiedLayer(
   loaded: LoadedZip,

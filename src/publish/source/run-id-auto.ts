@@ -3,9 +3,9 @@
  * that succeeded on a push or release event. A failed run, one still running, or one of a pull request (whose code
  * may differ from what was merged) never supplies the layer.
  */
-import type { ArtifactStore, FindOptions, StoredArtifact } from '../artifact/store.js';
-import { ConfigurationError } from '../errors.js';
-import type { Manifest } from '../layer/manifest.js';
+import type { ArtifactStore, FindOptions, StoredArtifact } from '../../artifact/store.js';
+import { ConfigurationError } from '../../errors.js';
+import type { Manifest } from '../../layer/manifest.js';
 
 /** A workflow run as the REST API lists it, with what `run-id: auto` chooses by. */
 export interface WorkflowRun {
