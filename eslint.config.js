@@ -6,6 +6,10 @@ import prettier from 'eslint-config-prettier';
 // block lists all of its own.
 const EMULATORS = { group: ['**/emulators/**'], message: 'emulators/ is for tests and the demo only' };
 const ACTIONS_CORE = { name: '@actions/core', message: 'only src/action/ imports @actions/core' };
+const STAGES = {
+  group: ['**/publish/**', '**/release/**', '**/rollout/**', '**/action/**'],
+  message: 'settings/ parses inputs; the stages import it, not the other way round',
+};
 const RELEASE = { group: ['**/release/**'], message: 'publish/ does not import release/, its consumer' };
 
 export default tseslint.config(
@@ -25,6 +29,11 @@ export default tseslint.config(
   {
     files: ['src/publish/**'],
     rules: { 'no-restricted-imports': ['error', { paths: [ACTIONS_CORE], patterns: [EMULATORS, RELEASE] }] },
+  },
+  // Settings are pure: they read the inputs, never the stages that use them.
+  {
+    files: ['src/settings/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [ACTIONS_CORE], patterns: [EMULATORS, STAGES] }] },
   },
   {
     files: ['emulators/**', '__tests__/**', '__fixtures__/**', 'scripts/**', 'bench/**'],

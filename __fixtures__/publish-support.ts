@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import { formatMarker, type Marker } from '../src/record/marker.js';
 import type { PublishPlan, VerifiedLayer } from '../src/publish/plan.js';
 import type { RegionDeps } from '../src/publish/region/chain.js';
-import type { Grant } from '../src/publish/region/grants.js';
+import type { Grant } from '../src/settings/share-with.js';
 
 export function awsError(name: string, status: number, message = name, extra: Record<string, unknown> = {}): Error {
   return Object.assign(new Error(message), {

@@ -16,7 +16,7 @@ import { checkVersion } from '../src/layer/version.js';
 import type { RegionOutcome } from '../src/publish/plan.js';
 import { progressLine } from '../src/publish/result.js';
 import { parsePublishSettings, PUBLISH_INPUTS } from '../src/settings/publish.js';
-import { parseGrants } from '../src/publish/region/grants.js';
+import { parseGrants } from '../src/settings/share-with.js';
 import { loadZip } from '../src/publish/source/load-zip.js';
 import { plan } from '../__fixtures__/publish-support.js';
 

@@ -1,12 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import {
-  isGranted,
-  missingGrants,
-  parseGrants,
-  parsePolicy,
-  permissionFor,
-  statementId,
-} from '../src/publish/region/grants.js';
+import { isGranted, missingGrants, parsePolicy, permissionFor, statementId } from '../src/publish/region/grants.js';
+import { parseGrants } from '../src/settings/share-with.js';
 
 const pub = { kind: 'public' } as const;
 const acct = { kind: 'account', id: '111122223333' } as const;

@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { ConfigurationError } from '../src/errors.js';
-import { pointerNames, validateSsmPrefix } from '../src/publish/follow-ups/ssm-pointers.js';
+import { pointerNames } from '../src/publish/follow-ups/ssm-pointers.js';
+import { validateSsmPrefix } from '../src/settings/ssm-prefix.js';
 
 describe('validateSsmPrefix', () => {
   test.each([

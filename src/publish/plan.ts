@@ -5,7 +5,7 @@
 import type { Partition } from '../aws/partitions.js';
 import type { Manifest } from '../layer/manifest.js';
 import type { RegionStatus, Marker } from '../record/index.js';
-import type { Grant } from './region/grants.js';
+import type { Grant } from '../settings/share-with.js';
 
 /**
  * The layer as verified: the zip's bytes match the digest, the metadata passed every limit. The manifest's facts

@@ -21,8 +21,9 @@ import type { PublishSettings } from '../settings/publish.js';
 import { loadZip, type SourceDeps } from './source/load-zip.js';
 import { autoBucketName } from './staging/auto-bucket.js';
 import { Stager } from './staging/stager.js';
-import { AUTO_BUCKET, bucketFor, stagingKey } from './staging/staged-zip.js';
-import { validateSsmPrefix } from './follow-ups/ssm-pointers.js';
+import { stagingKey } from './staging/staged-zip.js';
+import { AUTO_BUCKET, bucketFor } from '../settings/s3-bucket.js';
+import { validateSsmPrefix } from '../settings/ssm-prefix.js';
 
 export interface PublishClients {
   lambda(region: string): LambdaClient;

@@ -8,12 +8,12 @@ import { ConfigurationError } from '../errors.js';
 import { checkArchitectures, checkArtifactName, checkName, checkRuntimes, checkText } from '../layer/limits.js';
 import { MAX_DESCRIPTION, MAX_LICENSE_INFO } from '../layer/limits.js';
 import { checkVersion } from '../layer/version.js';
-import { parseGrants, type Grant } from '../publish/region/grants.js';
-import { validateSsmPrefix } from '../publish/follow-ups/ssm-pointers.js';
-import { checkBucketTemplate, checkKeyPrefix } from '../publish/staging/staged-zip.js';
 import { FAIL_ON, type FailOn } from '../record/index.js';
 import { checkRolePartition, parseCredentials } from './credentials.js';
 import { DEFAULTS, inputReader, type InputReader, type RawInputs } from './inputs.js';
+import { checkBucketTemplate, checkKeyPrefix } from './s3-bucket.js';
+import { parseGrants, type Grant } from './share-with.js';
+import { validateSsmPrefix } from './ssm-prefix.js';
 
 /** Every input of publish/action.yml (SPEC "publish"), in one place for the action and the tests. */
 export const PUBLISH_INPUTS = [

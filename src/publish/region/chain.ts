@@ -14,7 +14,7 @@ import type { Logger, PublishPlan, RegionOutcome } from '../plan.js';
 import { publishOnce, type PublishCallDeps, type PublishedVersion } from './publish-call.js';
 import { retryRegion, type RegionRetryPolicy } from '../../aws/region-retry.js';
 import { readPolicy, shareVersion, type Statements } from './share.js';
-import { grantLabel } from './grants.js';
+import { grantLabel } from '../../settings/share-with.js';
 import { describeStaged, type StagedZip } from '../staging/staged-zip.js';
 import { step, StepError } from '../../aws/step.js';
 import { findRelease, getVersion, newestVersion, type StoredVersion, type VersionInfo } from '../versions.js';

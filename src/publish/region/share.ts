@@ -8,7 +8,8 @@ import {
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { classifyAwsError } from '../../aws/errors.js';
-import { grantLabel, isGranted, missingGrants, parsePolicy, permissionFor, type Grant } from './grants.js';
+import { grantLabel, type Grant } from '../../settings/share-with.js';
+import { isGranted, missingGrants, parsePolicy, permissionFor } from './grants.js';
 import { step } from '../../aws/step.js';
 
 export type Statements = ReturnType<typeof parsePolicy>;
