@@ -45,8 +45,14 @@ const CANCEL = {
   SIGTERM: { withinMs: 2_000, code: 143 },
 } as const;
 
-export function exitOnCancel(exit: (code: number) => void = (code) => process.exit(code)): void {
+let listening = false;
+
+/** Installed once per process, by the first run(). */
+function exitOnCancel(): void {
+  if (listening) return;
+  listening = true;
   let cancelling = false;
+  const exit = (code: number) => process.exit(code);
   for (const signal of Object.keys(CANCEL) as (keyof typeof CANCEL)[]) {
     process.on(signal, () => {
       const { withinMs, code } = CANCEL[signal];
