@@ -15,7 +15,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { createHash } from 'node:crypto';
 import { formatMarker, type Marker } from '../src/record/marker.js';
 import type { PublishPlan, VerifiedLayer } from '../src/publish/plan.js';
-import type { RegionDeps } from '../src/publish/region/chain.js';
+import type { RegionDeps } from '../src/publish/region/state.js';
 import type { Grant } from '../src/settings/share-with.js';
 
 export function awsError(name: string, status: number, message = name, extra: Record<string, unknown> = {}): Error {

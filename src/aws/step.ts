@@ -1,3 +1,6 @@
+import { errorMessage } from '../errors.js';
+import { describeAwsError } from './errors.js';
+
 /** An AWS call that failed, with the operation's name, so the reason can name it and the permission it needs. */
 export class StepError extends Error {
   constructor(
@@ -15,4 +18,10 @@ export async function step<T>(operation: string, call: () => Promise<T>): Promis
   } catch (err) {
     throw err instanceof StepError ? err : new StepError(operation, err);
   }
+}
+
+/** A failed step in words for the outcome and the log: the AWS error and the permission it needs, or the message. */
+export function failureReason(err: unknown): string {
+  if (err instanceof StepError) return describeAwsError(err.cause, err.operation);
+  return errorMessage(err);
 }

@@ -4,7 +4,8 @@
  */
 import pLimit from 'p-limit';
 import type { PublishPlan, RegionOutcome } from './plan.js';
-import { runRegion, type RegionDeps } from './region/chain.js';
+import { runRegion } from './region/chain.js';
+import type { RegionDeps } from './region/state.js';
 
 export interface FanOutDeps extends Omit<RegionDeps, 'uploadSlot'> {
   /** Uploads allowed in flight at once (see upload-budget.ts). */

@@ -1,6 +1,7 @@
 /**
- * Reading a region's versions: the newest one (is it already this release?) and, after a publish whose answer was
- * lost, the versions that appeared since (did the publish happen after all?).
+ * Reading a region's versions: the newest one (is it already this release?), after a publish whose answer was lost
+ * the versions that appeared since (did the publish happen after all?), and all of them (keep-versions, and the
+ * align-versions fillers to delete).
  */
 import { GetLayerVersionCommand, type LambdaClient, type LayerVersionsListItem } from '@aws-sdk/client-lambda';
 import { layerVersionPage, layerVersionPages } from '../aws/layer-versions.js';
@@ -58,11 +59,11 @@ export async function versionPage(lambda: LambdaClient, name: string, marker?: s
   return { items: infos(items), ...(next ? { next } : {}) };
 }
 
+/** The newest version, with the page it came on. */
+export type NewestVersion = VersionInfo & { page: VersionPage };
+
 /** The newest version, or undefined for a layer that has none in this region yet; with the page it came on. */
-export async function newestVersion(
-  lambda: LambdaClient,
-  name: string,
-): Promise<(VersionInfo & { page: VersionPage }) | undefined> {
+export async function newestVersion(lambda: LambdaClient, name: string): Promise<NewestVersion | undefined> {
   const page = await versionPage(lambda, name);
   return page.items[0] && { ...page.items[0], page };
 }
@@ -102,4 +103,41 @@ export async function findRelease(
     if (stored.codeSha256 === release.codeSha256) return stored;
   }
   return undefined;
+}
+
+export interface ListedVersion {
+  version: number;
+  marked: boolean;
+  description?: string;
+  /** CreatedDate in ms since the epoch, as AWS reports it. */
+  created?: number;
+  marker?: Marker;
+}
+
+/** Lambda's CreatedDate (`2018-11-14T23:03:52.894+0000`) in ms, or undefined when it does not parse. */
+function createdMs(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  const ms = Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** Every version of the layer in the region, newest first (all pages). */
+export async function listAllVersions(lambda: LambdaClient, name: string): Promise<ListedVersion[]> {
+  const found = new Map<number, ListedVersion>();
+  for await (const page of layerVersionPages(lambda, name)) {
+    for (const item of page) {
+      if (item.Version === undefined) continue;
+      const description = item.Description ?? '';
+      const marker = parseMarker(description);
+      const created = createdMs(item.CreatedDate);
+      found.set(item.Version, {
+        version: item.Version,
+        marked: marker !== undefined,
+        description,
+        ...(marker ? { marker } : {}),
+        ...(created !== undefined ? { created } : {}),
+      });
+    }
+  }
+  return [...found.values()].sort((a, b) => b.version - a.version);
 }

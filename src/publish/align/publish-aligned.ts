@@ -23,11 +23,9 @@ import {
 import type { FollowUpProblem } from '../follow-ups/follow-ups.js';
 import { sameMarker } from '../../record/index.js';
 import type { Logger, PublishPlan, RegionOutcome } from '../plan.js';
-import { failureReason } from '../region/chain.js';
 import { retryRegion } from '../../aws/region-retry.js';
-import { listAllVersions } from '../follow-ups/retention.js';
-import { step } from '../../aws/step.js';
-import { getVersion, newestVersion } from '../versions.js';
+import { failureReason, step } from '../../aws/step.js';
+import { getVersion, listAllVersions, newestVersion } from '../versions.js';
 
 const MAX_ROUNDS = 3;
 

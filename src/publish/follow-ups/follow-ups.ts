@@ -14,7 +14,7 @@ import { parseLayerVersionArn } from '../../aws/arn.js';
 import type { FailOn, ResultRecord } from '../../record/index.js';
 import type { Logger, PublishPlan, RegionOutcome } from '../plan.js';
 import type { PublishSettings } from '../../settings/publish.js';
-import { failureReason } from '../region/chain.js';
+import { failureReason } from '../../aws/step.js';
 import { retryRegion, type RegionRetryDeps } from '../../aws/region-retry.js';
 import { applyRetention, RECENT_MS, type RegionRetention } from './retention.js';
 import { pointerValues, writeSsmPointers, type RegionPointers } from './ssm-pointers.js';

@@ -14,54 +14,16 @@
  * A dry run lists what would be deleted; a planned version counts as one of the N.
  */
 import { DeleteLayerVersionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { layerVersionPages } from '../../aws/layer-versions.js';
 import pLimit from 'p-limit';
-import { parseMarker, sameMarker, type Marker } from '../../record/index.js';
-import { failureReason } from '../region/chain.js';
+import { sameMarker, type Marker } from '../../record/index.js';
 import { retryRegion, type RegionRetryDeps } from '../../aws/region-retry.js';
-import { step } from '../../aws/step.js';
+import { failureReason, step } from '../../aws/step.js';
+import { listAllVersions, type ListedVersion } from '../versions.js';
 
 /** Deletes in flight per region: Lambda's control plane throttles bursts; the SDK retries a 429. */
 const DELETES_AT_ONCE = 4;
 /** A version created this shortly before this run's own may belong to a run still going on: it is kept. */
 export const RECENT_MS = 10 * 60 * 1000;
-
-export interface ListedVersion {
-  version: number;
-  marked: boolean;
-  description?: string;
-  /** CreatedDate in ms since the epoch, as AWS reports it. */
-  created?: number;
-  marker?: Marker;
-}
-
-/** Lambda's CreatedDate (`2018-11-14T23:03:52.894+0000`) in ms, or undefined when it does not parse. */
-function createdMs(value: string | undefined): number | undefined {
-  if (!value) return undefined;
-  const ms = Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
-  return Number.isFinite(ms) ? ms : undefined;
-}
-
-/** Every version of the layer in the region, newest first (all pages). */
-export async function listAllVersions(lambda: LambdaClient, name: string): Promise<ListedVersion[]> {
-  const found = new Map<number, ListedVersion>();
-  for await (const page of layerVersionPages(lambda, name)) {
-    for (const item of page) {
-      if (item.Version === undefined) continue;
-      const description = item.Description ?? '';
-      const marker = parseMarker(description);
-      const created = createdMs(item.CreatedDate);
-      found.set(item.Version, {
-        version: item.Version,
-        marked: marker !== undefined,
-        description,
-        ...(marker ? { marker } : {}),
-        ...(created !== undefined ? { created } : {}),
-      });
-    }
-  }
-  return [...found.values()].sort((a, b) => b.version - a.version);
-}
 
 export interface RetentionPlan {
   /** Versions to delete, newest first. */

@@ -14,10 +14,13 @@
  * new version, and get one; with align-versions a reused version keeps its number (padding republishes on purpose).
  */
 import { DeleteLayerVersionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { checkLayerVersionArn } from '../../aws/arn.js';
 import { isPadding } from '../align/alignment.js';
 import { sameMarker, type Marker } from '../../record/index.js';
-import { step } from '../../aws/step.js';
+import { failureReason, step } from '../../aws/step.js';
+import type { PublishPlan } from '../plan.js';
 import { getVersion, versionPage, type StoredVersion, type VersionInfo, type VersionPage } from '../versions.js';
+import { releaseOf, type Progress } from './state.js';
 
 /** Pages read looking for the bottom of the block (10 versions each); a block is one or two versions in practice. */
 const MAX_PAGES = 5;
@@ -70,4 +73,33 @@ export async function removeDuplicate(lambda: LambdaClient, name: string, versio
   await step('DeleteLayerVersion', () =>
     lambda.send(new DeleteLayerVersionCommand({ LayerName: name, VersionNumber: version })),
   );
+}
+
+/**
+ * This run's own version, verified (the ARN is this layer's in this region, AWS's CodeSha256 is the zip's), and the
+ * version the region settles on. Runs that asked for a new version (`skip-unchanged: false`, an align-versions
+ * republish) cut the block at the newest version they saw before publishing.
+ */
+export async function settleOwn(lambda: LambdaClient, plan: PublishPlan, region: string, p: Progress): Promise<void> {
+  const own = p.own!;
+  checkLayerVersionArn(own.arn, { region, layerName: plan.layer.name, version: own.version });
+  if (own.codeSha256 !== plan.layer.codeSha256) {
+    throw new Error(`AWS stored CodeSha256 ${own.codeSha256 ?? '(none)'}, the zip's is ${plan.layer.codeSha256}`);
+  }
+  const republish = !plan.skipUnchanged || plan.align?.republish.includes(region);
+  const floor = republish ? p.previousVersion : undefined;
+  p.settled = await settleVersion(lambda, releaseOf(plan), own, { floor });
+  if (p.settled.version !== own.version) p.readPolicy = true;
+}
+
+/** Once the region settled on a lower version than this run's own, its own goes; a failed delete is a problem. */
+export async function dropDuplicate(lambda: LambdaClient, name: string, p: Progress): Promise<void> {
+  const own = p.own;
+  if (!own || p.settled!.version === own.version || p.duplicate !== undefined || p.problem) return;
+  try {
+    await removeDuplicate(lambda, name, own.version);
+    p.duplicate = own.version;
+  } catch (err) {
+    p.problem = { what: 'Deleting a duplicate version', error: `version ${own.version}: ${failureReason(err)}` };
+  }
 }

@@ -25,6 +25,20 @@ export interface PublishedVersion extends StoredVersion {
   adopted: boolean;
 }
 
+/**
+ * After a publish whose answer was lost: the version it created, if it did (newer than `after`, this release's
+ * marker and CodeSha256), adopted as this run's own. Every resend of PublishLayerVersion looks here first.
+ */
+export async function adoptLost(
+  lambda: LambdaClient,
+  name: string,
+  after: number | undefined,
+  release: { marker: Marker; codeSha256: string },
+): Promise<PublishedVersion | undefined> {
+  const found = await findRelease(lambda, name, after, release);
+  return found && { ...found, adopted: true };
+}
+
 export async function publishOnce(
   request: PublishLayerVersionRequest,
   release: { marker: Marker; codeSha256: string; newestBefore?: number },
@@ -46,8 +60,8 @@ export async function publishOnce(
       if (kind !== 'throttled' && kind !== 'unknown-outcome') throw err;
       if (kind === 'unknown-outcome') {
         // A failed look is a StepError naming its own operation; the version's fate stays unknown, so no resend.
-        const found = await findRelease(deps.lambda, name, release.newestBefore, release);
-        if (found) return { ...found, adopted: true };
+        const adopted = await adoptLost(deps.lambda, name, release.newestBefore, release);
+        if (adopted) return adopted;
       }
       if (attempt >= deps.attempts) throw err;
       await deps.sleep(kind === 'throttled' ? (retryAfterMs(err) ?? deps.backoffMs(attempt)) : deps.backoffMs(attempt));
