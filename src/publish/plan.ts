@@ -81,6 +81,14 @@ export interface RegionOutcome {
   seconds: number;
 }
 
+/** Something a region did not get although it has the release: a follow-up, or align-versions' clean-up. */
+export interface FollowUpProblem {
+  region: string;
+  /** What did not happen, e.g. "SSM pointers". */
+  what: string;
+  error: string;
+}
+
 export interface Logger {
   info(message: string): void;
   warning(message: string): void;

@@ -20,9 +20,8 @@ import {
   type AlignmentPlan,
   type RegionState,
 } from './alignment.js';
-import type { FollowUpProblem } from '../follow-ups/follow-ups.js';
 import { sameMarker } from '../../record/index.js';
-import type { Logger, PublishPlan, RegionOutcome } from '../plan.js';
+import type { FollowUpProblem, Logger, PublishPlan, RegionOutcome } from '../plan.js';
 import { retryRegion } from '../../aws/region-retry.js';
 import { failureReason, step } from '../../aws/step.js';
 import { getVersion, listAllVersions, newestVersion } from '../versions.js';

@@ -9,22 +9,12 @@
  */
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import pLimit from 'p-limit';
-import { parseLayerVersionArn } from '../../aws/arn.js';
 import type { FailOn, ResultRecord } from '../../record/index.js';
-import type { Logger, PublishPlan, RegionOutcome } from '../plan.js';
+import type { FollowUpProblem, Logger, PublishPlan, RegionOutcome } from '../plan.js';
 import type { PublishSettings } from '../../settings/publish.js';
-import { failureReason } from '../../aws/step.js';
-import { retryRegion, type RegionRetryDeps } from '../../aws/region-retry.js';
-import { applyRetention, RECENT_MS, type RegionRetention } from './retention.js';
-import { pointerValues, writeSsmPointers, type RegionPointers } from './ssm-pointers.js';
-
-export interface FollowUpProblem {
-  region: string;
-  /** What did not happen, e.g. "SSM pointers". */
-  what: string;
-  error: string;
-}
+import type { RegionRetryDeps } from '../../aws/region-retry.js';
+import { keepVersions, type RegionRetention } from './retention.js';
+import { pointedVersions, writeSsmPointers, type RegionPointers } from './ssm-pointers.js';
 
 export interface FollowUp {
   /** Per region, for `ssm-prefix`; undefined when it is not set or in a dry run. */
@@ -71,80 +61,10 @@ async function pointers(
   });
 }
 
-/** Version numbers of this layer in `region` that the layer's SSM pointers point at (none without ssm-prefix). */
-async function pointedVersions(settings: PublishSettings, name: string, region: string, deps: FollowUpDeps) {
-  const pointed = new Set<number>();
-  if (settings.ssmPrefix === undefined) return pointed;
-  for (const value of await pointerValues(deps.clients.ssm(region), settings.ssmPrefix, name)) {
-    const arn = parseLayerVersionArn(value);
-    if (arn && arn.layerName === name && arn.region === region) pointed.add(arn.version);
-  }
-  return pointed;
-}
-
-function logRetention(r: RegionRetention, keep: number, dryRun: boolean, logger: Logger): void {
-  const list = (versions: number[]) => versions.join(', ');
-  if (r.error) return;
-  const done = dryRun ? r.remove : r.deleted;
-  if (done.length)
-    logger.info(
-      `${r.region}: ${dryRun ? 'would delete' : 'deleted'} version(s) ${list(done)} (keep-versions: ${keep}).`,
-    );
-  if (r.pointed.length)
-    logger.info(`${r.region}: kept old version(s) ${list(r.pointed)}: an SSM pointer points at them.`);
-  if (r.unmarked.length) {
-    logger.info(`${r.region}: left old version(s) ${list(r.unmarked)} alone: not published by lambda-layer-release.`);
-  }
-  if (r.concurrent.length) {
-    logger.info(
-      `${r.region}: kept version(s) ${list(r.concurrent)}: this release, newer than this run's, or published less than ${RECENT_MS / 60_000} minutes before it (another run may be using them).`,
-    );
-  }
-}
-
-async function retention(
-  settings: PublishSettings,
-  plan: PublishPlan,
-  outcomes: RegionOutcome[],
-  deps: FollowUpDeps,
-): Promise<RegionRetention[] | undefined> {
-  const keep = settings.keepVersions;
-  if (keep === 0) return undefined;
-  const name = plan.layer.name;
-  // Only regions whose version is final (or, in a dry run, planned): a failed region is left as it is.
-  const regions = outcomes.filter((o) => ['published', 'unchanged', 'planned'].includes(o.status));
-  const limit = pLimit(Math.max(1, plan.maxParallel === 'auto' ? regions.length : plan.maxParallel));
-  return Promise.all(
-    regions.map((o) =>
-      limit(async (): Promise<RegionRetention> => {
-        try {
-          const retry = { sleep: deps.sleep, now: deps.now };
-          // Listing and reading the pointers are retried as a whole; each delete on its own (applyRetention).
-          const result = await retryRegion(
-            () =>
-              applyRetention({
-                region: o.region,
-                name,
-                keep,
-                lambda: deps.clients.lambda(o.region),
-                ...(o.status === 'planned' ? {} : { own: o.version }),
-                release: plan.marker,
-                pending: o.status === 'planned',
-                dryRun: plan.dryRun,
-                pointed: () => pointedVersions(settings, name, o.region, deps),
-                retry,
-              }),
-            retry,
-          );
-          logRetention(result, keep, plan.dryRun, deps.logger);
-          return result;
-        } catch (err) {
-          const none = { remove: [], pointed: [], unmarked: [], concurrent: [], deleted: [] };
-          return { region: o.region, ...none, error: failureReason(err) };
-        }
-      }),
-    ),
-  );
+/** Version numbers of this layer in `region` that its SSM pointers point at (none without ssm-prefix). */
+async function pointed(settings: PublishSettings, name: string, region: string, deps: FollowUpDeps) {
+  if (settings.ssmPrefix === undefined) return new Set<number>();
+  return pointedVersions(deps.clients.ssm(region), settings.ssmPrefix, name, region);
 }
 
 export async function followUpRegions(
@@ -162,7 +82,11 @@ export async function followUpRegions(
   for (const r of written ?? []) {
     if (r.error) problems.push({ region: r.region, what: 'SSM pointers', error: r.error });
   }
-  const cleaned = await retention(settings, plan, outcomes, deps);
+  const cleaned = await keepVersions(settings.keepVersions, plan, outcomes, {
+    ...deps,
+    lambda: (region) => deps.clients.lambda(region),
+    pointed: (region) => pointed(settings, plan.layer.name, region, deps),
+  });
   for (const r of cleaned ?? []) {
     if (r.error) problems.push({ region: r.region, what: 'Deleting old versions', error: r.error });
   }

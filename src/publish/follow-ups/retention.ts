@@ -8,7 +8,7 @@
  *    `ssm-prefix` points at (every pointer of the layer, not only this major's: `/otel/1` keeps the newest 1.x alive
  *    after 2.0.0);
  *  - never a version another run may be using right now: one numbered above this run's (published later), one that
- *    holds this release (another run's copy, which that run settles or deletes itself, see converge.ts), or one
+ *    holds this release (another run's copy, which that run settles or deletes itself, see region/converge.ts), or one
  *    created less than RECENT_MS before this run's version by AWS's own CreatedDate (a concurrent run of another
  *    release). Every input to the rule comes from AWS, so two runs that look at once delete the same versions.
  * A dry run lists what would be deleted; a planned version counts as one of the N.
@@ -16,6 +16,7 @@
 import { DeleteLayerVersionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import pLimit from 'p-limit';
 import { sameMarker, type Marker } from '../../record/index.js';
+import type { Logger, PublishPlan, RegionOutcome } from '../plan.js';
 import { retryRegion, type RegionRetryDeps } from '../../aws/region-retry.js';
 import { failureReason, step } from '../../aws/step.js';
 import { listAllVersions, type ListedVersion } from '../versions.js';
@@ -122,4 +123,76 @@ export async function applyRetention(options: RetentionOptions): Promise<RegionR
   );
   result.deleted.sort((a, b) => b - a);
   return result;
+}
+
+export interface KeepVersionsDeps extends Pick<RegionRetryDeps, 'sleep' | 'now'> {
+  lambda(region: string): LambdaClient;
+  /** Version numbers of this layer that SSM pointers in `region` point at. */
+  pointed(region: string): Promise<Set<number>>;
+  logger: Logger;
+}
+
+function logRetention(r: RegionRetention, keep: number, dryRun: boolean, logger: Logger): void {
+  const list = (versions: number[]) => versions.join(', ');
+  if (r.error) return;
+  const done = dryRun ? r.remove : r.deleted;
+  if (done.length)
+    logger.info(
+      `${r.region}: ${dryRun ? 'would delete' : 'deleted'} version(s) ${list(done)} (keep-versions: ${keep}).`,
+    );
+  if (r.pointed.length)
+    logger.info(`${r.region}: kept old version(s) ${list(r.pointed)}: an SSM pointer points at them.`);
+  if (r.unmarked.length) {
+    logger.info(`${r.region}: left old version(s) ${list(r.unmarked)} alone: not published by lambda-layer-release.`);
+  }
+  if (r.concurrent.length) {
+    logger.info(
+      `${r.region}: kept version(s) ${list(r.concurrent)}: this release, newer than this run's, or published less than ${RECENT_MS / 60_000} minutes before it (another run may be using them).`,
+    );
+  }
+}
+
+/** `keep-versions` in every region whose version is final; undefined when it is 0. A failed region is an `error`. */
+export async function keepVersions(
+  keep: number,
+  plan: PublishPlan,
+  outcomes: RegionOutcome[],
+  deps: KeepVersionsDeps,
+): Promise<RegionRetention[] | undefined> {
+  if (keep === 0) return undefined;
+  const name = plan.layer.name;
+  // Only regions whose version is final (or, in a dry run, planned): a failed region is left as it is.
+  const regions = outcomes.filter((o) => ['published', 'unchanged', 'planned'].includes(o.status));
+  const limit = pLimit(Math.max(1, plan.maxParallel === 'auto' ? regions.length : plan.maxParallel));
+  return Promise.all(
+    regions.map((o) =>
+      limit(async (): Promise<RegionRetention> => {
+        try {
+          const retry = { sleep: deps.sleep, now: deps.now };
+          // Listing and reading the pointers are retried as a whole; each delete on its own (applyRetention).
+          const result = await retryRegion(
+            () =>
+              applyRetention({
+                region: o.region,
+                name,
+                keep,
+                lambda: deps.lambda(o.region),
+                ...(o.status === 'planned' ? {} : { own: o.version }),
+                release: plan.marker,
+                pending: o.status === 'planned',
+                dryRun: plan.dryRun,
+                pointed: () => deps.pointed(o.region),
+                retry,
+              }),
+            retry,
+          );
+          logRetention(result, keep, plan.dryRun, deps.logger);
+          return result;
+        } catch (err) {
+          const none = { remove: [], pointed: [], unmarked: [], concurrent: [], deleted: [] };
+          return { region: o.region, ...none, error: failureReason(err) };
+        }
+      }),
+    ),
+  );
 }

@@ -205,3 +205,13 @@ export async function pointerValues(ssm: SSMClient, prefix: string, name: string
   }
   return values;
 }
+
+/** Version numbers of layer `name` in `region` that its pointers under `prefix` point at (keep-versions keeps them). */
+export async function pointedVersions(ssm: SSMClient, prefix: string, name: string, region: string) {
+  const pointed = new Set<number>();
+  for (const value of await pointerValues(ssm, prefix, name)) {
+    const arn = parseLayerVersionArn(value);
+    if (arn && arn.layerName === name && arn.region === region) pointed.add(arn.version);
+  }
+  return pointed;
+}

@@ -38,7 +38,7 @@ async function findOrPublish(
   if (!p.sent) p.previousVersion = newest?.version;
   else {
     // The last attempt's publish may have gone through: look before sending it again (no blind resend).
-    const adopted = await adoptLost(lambda, plan.layer.name, p.previousVersion, releaseOf(plan));
+    const adopted = await adoptLost(lambda, releaseOf(plan), p.previousVersion);
     if (adopted) {
       p.own = adopted;
       p.readPolicy = true;

@@ -9,6 +9,7 @@ import { PublishLayerVersionCommand, type LambdaClient, type PublishLayerVersion
 import { classifyAwsError, retryAfterMs } from '../../aws/errors.js';
 import type { Marker } from '../../record/index.js';
 import { findRelease, type StoredVersion } from '../versions.js';
+import type { Release } from './converge.js';
 
 export interface PublishCallDeps {
   publisher: LambdaClient;
@@ -29,13 +30,8 @@ export interface PublishedVersion extends StoredVersion {
  * After a publish whose answer was lost: the version it created, if it did (newer than `after`, this release's
  * marker and CodeSha256), adopted as this run's own. Every resend of PublishLayerVersion looks here first.
  */
-export async function adoptLost(
-  lambda: LambdaClient,
-  name: string,
-  after: number | undefined,
-  release: { marker: Marker; codeSha256: string },
-): Promise<PublishedVersion | undefined> {
-  const found = await findRelease(lambda, name, after, release);
+export async function adoptLost(lambda: LambdaClient, release: Release, after?: number) {
+  const found = await findRelease(lambda, release.name, after, release);
   return found && { ...found, adopted: true };
 }
 
@@ -60,7 +56,7 @@ export async function publishOnce(
       if (kind !== 'throttled' && kind !== 'unknown-outcome') throw err;
       if (kind === 'unknown-outcome') {
         // A failed look is a StepError naming its own operation; the version's fate stays unknown, so no resend.
-        const adopted = await adoptLost(deps.lambda, name, release.newestBefore, release);
+        const adopted = await adoptLost(deps.lambda, { name, ...release }, release.newestBefore);
         if (adopted) return adopted;
       }
       if (attempt >= deps.attempts) throw err;
