@@ -68,6 +68,8 @@ export interface PublishRun {
   followUp: FollowUp;
 }
 
+export type PreparedLayer = Awaited<ReturnType<typeof prepareLayer>>;
+
 /** Everything before the first AWS call: the verified layer and its description. */
 export async function prepareLayer(settings: PublishSettings, deps: Pick<PublishDeps, 'source' | 'logger'>) {
   const loaded = await loadZip(settings, deps.source);
@@ -114,17 +116,19 @@ function fanOutLine(settings: PublishSettings, regions: string[], uploads: numbe
   return `${verb} in ${regions.length} region(s), ${atOnce}${sending}: ${regions.join(', ')}`;
 }
 
-export async function publishLayer(settings: PublishSettings, deps: PublishDeps): Promise<PublishRun> {
-  const { loaded, layer, marker, description } = await prepareLayer(settings, deps);
-  deps.logger.info(
-    `Layer ${layer.name} ${layer.version}: ${layer.size} bytes, sha256 ${layer.sha256}, from ${layer.origin}; verified.`,
-  );
+/** The plan, decided before any region is touched: credentials checked, regions resolved, the upload chosen. */
+async function planPublish(
+  settings: PublishSettings,
+  prepared: Pick<PreparedLayer, 'layer' | 'marker' | 'description'>,
+  deps: PublishDeps,
+): Promise<PublishPlan> {
+  const { layer } = prepared;
   await deps.checkCredentials();
   const regions = await resolveRegions(settings.regions, (home) => enabledRegions(deps.clients.ec2(home)));
-  const plan: PublishPlan = {
+  return {
     layer,
-    description,
-    marker,
+    description: prepared.description,
+    marker: prepared.marker,
     partition: settings.regions.partition,
     regions,
     sharing: settings.sharing,
@@ -133,32 +137,39 @@ export async function publishLayer(settings: PublishSettings, deps: PublishDeps)
     dryRun: settings.dryRun,
     maxParallel: settings.maxParallel,
   };
-  deps.onPlanned?.(plan);
-  const inline = new InlineZip(loaded.zip);
-  deps.clients.useInlineZip(inline);
-  const { upload } = plan;
-  const zipBytes = { data: loaded.zip, sha256: layer.sha256, codeSha256: layer.codeSha256 };
-  const stager =
-    upload.kind === 's3' && !settings.dryRun
-      ? new Stager(
-          {
-            buckets: upload.buckets,
-            key: upload.key,
-            origin: regions[0],
-            ...(settings.staging.s3Bucket === AUTO_BUCKET ? { auto: { prefix: settings.staging.s3Prefix } } : {}),
-          },
-          zipBytes,
-          { s3: (region) => deps.clients.s3(region), logger: deps.logger },
-        )
-      : undefined;
+}
+
+/** With `s3-bucket` (and not a dry run): the one stager of the run, which puts the zip in every region's bucket. */
+function stagerFor(settings: PublishSettings, plan: PublishPlan, zip: Buffer, deps: PublishDeps): Stager | undefined {
+  const { upload, layer } = plan;
+  if (upload.kind !== 's3' || settings.dryRun) return undefined;
+  return new Stager(
+    {
+      buckets: upload.buckets,
+      key: upload.key,
+      origin: plan.regions[0],
+      ...(settings.staging.s3Bucket === AUTO_BUCKET ? { auto: { prefix: settings.staging.s3Prefix } } : {}),
+    },
+    { data: zip, sha256: layer.sha256, codeSha256: layer.codeSha256 },
+    { s3: (region) => deps.clients.s3(region), logger: deps.logger },
+  );
+}
+
+/** The fan-out over a plan's regions (align-versions runs it once per pass), its uploads bounded; says so in the log. */
+function fanOutFor(
+  settings: PublishSettings,
+  plan: PublishPlan,
+  run: { deps: PublishDeps; inline: InlineZip; stager?: Stager; onRegionDone(outcome: RegionOutcome): void },
+): (plan: PublishPlan) => Promise<RegionOutcome[]> {
+  const { deps, inline, stager } = run;
+  const { upload, regions } = plan;
   // Staged, the zip's uploads are bounded by the stager (one upload, bounded copies); inline, by memory.
-  const slots = upload.kind === 's3' ? Math.max(1, regions.length) : uploadSlots(loaded.zip.length, deps.rssBytes());
+  const slots = upload.kind === 's3' ? Math.max(1, regions.length) : uploadSlots(inline.zip.length, deps.rssBytes());
   deps.logger.info(fanOutLine(settings, regions, upload.kind === 's3' ? undefined : slots));
   if (stager) deps.logger.info(stager.describe(regions));
   const stage = (region: string, again?: boolean) =>
     stager ? stager.stage(region, again) : Promise.reject(new Error('no S3 staging planned'));
-  const onRegionDone = (outcome: RegionOutcome) => deps.onRegionDone?.(outcome, plan);
-  const fanOut = (p: PublishPlan) =>
+  return (p) =>
     publishRegions(p, {
       clients: deps.clients,
       zipFile: inline.placeholder,
@@ -169,8 +180,23 @@ export async function publishLayer(settings: PublishSettings, deps: PublishDeps)
       attempts: deps.publishAttempts,
       uploadSlots: slots,
       stage,
-      onRegionDone,
+      onRegionDone: run.onRegionDone,
     });
+}
+
+export async function publishLayer(settings: PublishSettings, deps: PublishDeps): Promise<PublishRun> {
+  const prepared = await prepareLayer(settings, deps);
+  const { loaded, layer } = prepared;
+  deps.logger.info(
+    `Layer ${layer.name} ${layer.version}: ${layer.size} bytes, sha256 ${layer.sha256}, from ${layer.origin}; verified.`,
+  );
+  const plan = await planPublish(settings, prepared, deps);
+  deps.onPlanned?.(plan);
+  const inline = new InlineZip(loaded.zip);
+  deps.clients.useInlineZip(inline);
+  const stager = stagerFor(settings, plan, loaded.zip, deps);
+  const onRegionDone = (outcome: RegionOutcome) => deps.onRegionDone?.(outcome, plan);
+  const fanOut = fanOutFor(settings, plan, { deps, inline, stager, onRegionDone });
   const mode = settings.alignVersions;
   const aligned =
     mode === 'off'
