@@ -60,60 +60,55 @@ interface Content {
   unzippedSize: number;
 }
 
-export async function buildLayer(
-  settings: LayerBuildSettings,
-  log: Logger,
-  phase: Phase = (_n, fn) => fn(),
-): Promise<LayerBuild> {
-  const source = path.resolve(settings.path);
-  const kind = await sourceKind(source);
-  const outputDir = path.resolve(settings.outputDir);
-  if (isInside(source, outputDir)) {
-    throw new ConfigurationError(
-      `Input 'path': ${source} is inside ${outputDir}, where the build writes its zip (emptied first); copy it elsewhere or give the folder it was built from.`,
-    );
-  }
-  const zipFile = `${settings.name}-${settings.version}.zip`;
-  const zipPath = path.join(outputDir, zipFile);
-  const warnings: string[] = [];
+/** What the zip holds and how it came about: zipped from a folder (with its layout) or a ready zip copied. */
+interface Zipped {
+  content: Content;
+  layout?: LayoutDecision;
+  sha256: string;
+  size: number;
+}
 
-  let content: Content;
-  let layout: LayoutDecision | undefined;
-  let sha256: string;
-  let size: number;
-  if (kind === 'dir') {
-    const entries = await phase(`Read ${settings.path}`, () => walkTree(source, settings.exclude, [outputDir]));
-    // Before the layout: a folder with nothing to zip is that, not a layout that cannot be told.
-    checkContent({ files: entries.filter((e) => e.kind !== 'dir').length, unzippedSize: 0 }, settings.path);
-    layout = decideLayout(settings.layout, settings.runtimes, topLevel(entries));
-    content = wrap(entries, layout.prefix);
-    checkContent(content, settings.path);
-    log.info(describeLayout(layout, content));
-    await emptyFolder(outputDir);
-    const zipped = await phase(`Zip ${content.files} files`, () =>
-      writeZip(toZipSources(content.entries), zipPath, { epochSeconds: settings.epochSeconds }),
-    );
-    ({ sha256, size } = zipped);
-  } else {
-    content = await phase(`Check ${settings.path}`, () =>
-      inspectZip({ source, where: `Input 'path': ${settings.path}` }),
-    );
-    checkReadyLayout(settings, content.entries);
-    checkContent(content, settings.path);
-    await emptyFolder(outputDir);
-    await copyFile(source, zipPath);
-    ({ sha256, size } = await hashFile(zipPath));
-    log.info(`${settings.path} is a whole, safe zip of ${content.files} files; it is used byte for byte.`);
-  }
-  warnings.push(...(layout?.warnings ?? []), ...extensionWarnings(content.entries));
-  if (!fitsInlineUpload(size)) {
-    warnings.push(
-      `The zip is ${size} bytes, above what PublishLayerVersion takes inline (about 50 MiB); publish will need 's3-bucket'.`,
-    );
-  }
-  for (const w of warnings) log.warning(w);
+interface Target {
+  source: string;
+  outputDir: string;
+  zipPath: string;
+}
 
-  const manifest: Manifest = {
+/** A folder: walked, its layout decided, zipped into the emptied output folder. */
+async function zipFolder(settings: LayerBuildSettings, target: Target, log: Logger, phase: Phase): Promise<Zipped> {
+  const { source, outputDir, zipPath } = target;
+  const entries = await phase(`Read ${settings.path}`, () => walkTree(source, settings.exclude, [outputDir]));
+  // Before the layout: a folder with nothing to zip is that, not a layout that cannot be told.
+  checkContent({ files: entries.filter((e) => e.kind !== 'dir').length, unzippedSize: 0 }, settings.path);
+  const layout = decideLayout(settings.layout, settings.runtimes, topLevel(entries));
+  const content = wrap(entries, layout.prefix);
+  checkContent(content, settings.path);
+  log.info(describeLayout(layout, content));
+  await emptyFolder(outputDir);
+  const zipped = await phase(`Zip ${content.files} files`, () =>
+    writeZip(toZipSources(content.entries), zipPath, { epochSeconds: settings.epochSeconds }),
+  );
+  return { content, layout, sha256: zipped.sha256, size: zipped.size };
+}
+
+/** A ready zip: inspected, its layout checked, copied byte for byte. */
+async function copyReadyZip(settings: LayerBuildSettings, target: Target, log: Logger, phase: Phase): Promise<Zipped> {
+  const { source, outputDir, zipPath } = target;
+  const content = await phase(`Check ${settings.path}`, () =>
+    inspectZip({ source, where: `Input 'path': ${settings.path}` }),
+  );
+  checkReadyLayout(settings, content.entries);
+  checkContent(content, settings.path);
+  await emptyFolder(outputDir);
+  await copyFile(source, zipPath);
+  const { sha256, size } = await hashFile(zipPath);
+  log.info(`${settings.path} is a whole, safe zip of ${content.files} files; it is used byte for byte.`);
+  return { content, sha256, size };
+}
+
+function manifestOf(settings: LayerBuildSettings, zipFile: string, zipped: Zipped): Manifest {
+  const { sha256, size, content } = zipped;
+  return {
     schema: 1,
     name: settings.name,
     version: settings.version,
@@ -131,10 +126,38 @@ export async function buildLayer(
     runId: settings.runId,
     zipFile,
   };
+}
+
+export async function buildLayer(
+  settings: LayerBuildSettings,
+  log: Logger,
+  phase: Phase = (_n, fn) => fn(),
+): Promise<LayerBuild> {
+  const source = path.resolve(settings.path);
+  const kind = await sourceKind(source);
+  const outputDir = path.resolve(settings.outputDir);
+  if (isInside(source, outputDir)) {
+    throw new ConfigurationError(
+      `Input 'path': ${source} is inside ${outputDir}, where the build writes its zip (emptied first); copy it elsewhere or give the folder it was built from.`,
+    );
+  }
+  const zipFile = `${settings.name}-${settings.version}.zip`;
+  const target = { source, outputDir, zipPath: path.join(outputDir, zipFile) };
+  const zipped =
+    kind === 'dir' ? await zipFolder(settings, target, log, phase) : await copyReadyZip(settings, target, log, phase);
+  const { content, layout, size } = zipped;
+  const warnings: string[] = [...(layout?.warnings ?? []), ...extensionWarnings(content.entries)];
+  if (!fitsInlineUpload(size)) {
+    warnings.push(
+      `The zip is ${size} bytes, above what PublishLayerVersion takes inline (about 50 MiB); publish will need 's3-bucket'.`,
+    );
+  }
+  for (const w of warnings) log.warning(w);
+  const manifest = manifestOf(settings, zipFile, zipped);
   const manifestPath = path.join(outputDir, MANIFEST_FILE);
   await writeFile(manifestPath, formatManifest(manifest));
   const folders = largestFolders(content.entries);
-  return { zipPath, manifestPath, manifest, layout, ready: kind === 'zip', folders, warnings };
+  return { zipPath: target.zipPath, manifestPath, manifest, layout, ready: kind === 'zip', folders, warnings };
 }
 
 /** Whether `target` is `folder` or below it. */

@@ -7,9 +7,8 @@
  * worker per core (deflate-pool.ts) while this thread writes them in sorted order takes 0.52-0.56x. Determinism needs control of every header byte anyway
  * (zip-format.ts).
  */
-import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
+import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -17,6 +16,7 @@ import { Transform } from 'node:stream';
 import zlib from 'node:zlib';
 import { DeflatePool, type DeflateJob, type DeflateResult } from './deflate-pool.js';
 import { unreadable } from './walk.js';
+import { OutputFile } from './zip-output.js';
 import * as fmt from './zip-format.js';
 
 export interface ZipSource {
@@ -64,7 +64,6 @@ interface Prepared {
 }
 
 const MAX_TASKS_AHEAD = 4096;
-const WRITE_BATCH = 1 << 20;
 /** Files per message to a worker, and bytes: enough to make messaging cheap, few enough to spread the work. */
 const BATCH_FILES = 64;
 const BATCH_BYTES = 1 << 20;
@@ -76,13 +75,90 @@ export function sortForZip<T extends { name: string }>(entries: T[]): T[] {
   return keyed.map((k) => k.e);
 }
 
+/**
+ * The work ahead of the writer, in entry order: small files read and deflated in batches on the workers, the rest
+ * here; at most `budget` bytes of small files ahead (and MAX_TASKS_AHEAD entries).
+ */
+class ReadAhead {
+  private readonly ahead: Promise<Prepared>[] = [];
+  private next = 0;
+  private aheadBytes = 0;
+
+  constructor(
+    private readonly sorted: ZipSource[],
+    private readonly work: { workers: DeflatePool; level: number; spoolDir: string; budget: number },
+    private readonly inMemory: (e: ZipSource) => boolean,
+  ) {}
+
+  /** Starts the work for the entries after `next`. */
+  private fill(): void {
+    const { sorted, inMemory } = this;
+    const { workers, level, spoolDir, budget } = this.work;
+    while (
+      this.next < sorted.length &&
+      this.ahead.length < MAX_TASKS_AHEAD &&
+      (this.ahead.length === 0 || this.aheadBytes < budget)
+    ) {
+      if (!inMemory(sorted[this.next])) {
+        this.ahead.push(quiet(prepareHere(sorted[this.next], level, path.join(spoolDir, String(this.next)))));
+        this.next++;
+        continue;
+      }
+      const batch: DeflateJob[] = [];
+      let bytes = 0;
+      while (
+        this.next < sorted.length &&
+        inMemory(sorted[this.next]) &&
+        batch.length < BATCH_FILES &&
+        bytes < BATCH_BYTES
+      ) {
+        batch.push({ index: this.next, path: sorted[this.next].source! });
+        bytes += sorted[this.next].size;
+        this.next++;
+      }
+      const results = workers.deflate(batch, bytes);
+      for (let k = 0; k < batch.length; k++) this.ahead.push(quiet(results.then((r) => fromWorker(r[k]))));
+      this.aheadBytes += bytes;
+    }
+  }
+
+  /** Entry `i` (taken in order), its data ready to write. */
+  async take(i: number): Promise<Prepared> {
+    this.fill();
+    const entry = this.sorted[i];
+    const prepared = await this.ahead.shift()!.catch((err: unknown) => {
+      const failed = (err as { path?: string }).path;
+      throw unreadable(err, this.sorted.find((e) => e.source === failed)?.name ?? entry.name);
+    });
+    if (this.inMemory(entry)) this.aheadBytes -= entry.size;
+    return prepared;
+  }
+}
+
+/** Writes one entry's local header and data; returns its record for the central directory. */
+async function writeEntry(out: OutputFile, entry: ZipSource, prepared: Prepared, time: fmt.DosTime) {
+  if (!fmt.fitsClassicSizes(prepared.size)) throw new Error(`${entry.name} is too large for a layer zip`);
+  const record: fmt.EntryRecord = {
+    name: Buffer.from(entry.name, 'utf8'),
+    method: prepared.method,
+    crc: prepared.crc,
+    compressedSize: prepared.compressedSize,
+    size: prepared.size,
+    mode: modeOf(entry),
+    offset: out.position,
+  };
+  await out.write(fmt.localHeader(record, time));
+  if (Buffer.isBuffer(prepared.data)) await out.write(prepared.data);
+  else await out.copyFrom(prepared.data.file, prepared.compressedSize);
+  return record;
+}
+
 export async function writeZip(entries: ZipSource[], outFile: string, options: ZipOptions): Promise<ZipResult> {
   const level = options.level ?? 6;
   const budget = options.inflightBytes ?? 64 << 20;
   const spoolThreshold = options.spoolThreshold ?? 8 << 20;
   const time = fmt.dosTime(options.epochSeconds);
   const sorted = sortForZip(entries);
-  const inMemory = (e: ZipSource) => e.kind === 'file' && e.size <= spoolThreshold;
   // Everything that can fail to start comes before the workers, or after them inside the try: a worker that nothing
   // stops keeps the process (and the job) alive after the error is reported.
   const out = new OutputFile(await open(outFile, 'w'));
@@ -94,54 +170,13 @@ export async function writeZip(entries: ZipSource[], outFile: string, options: Z
   try {
     spoolDir = await mkdtemp(path.join(tmpdir(), 'llr-zip-'));
     const workers = (pool = new DeflatePool(level));
-    const spoolTo = spoolDir;
-    const ahead: Promise<Prepared>[] = [];
-    let next = 0;
-    let aheadBytes = 0;
-    // Starts the work for the entries after `next`: small files in batches on the workers, the rest here.
-    const fill = () => {
-      while (next < sorted.length && ahead.length < MAX_TASKS_AHEAD && (ahead.length === 0 || aheadBytes < budget)) {
-        if (!inMemory(sorted[next])) {
-          ahead.push(quiet(prepareHere(sorted[next], level, path.join(spoolTo, String(next)))));
-          next++;
-          continue;
-        }
-        const batch: DeflateJob[] = [];
-        let bytes = 0;
-        while (next < sorted.length && inMemory(sorted[next]) && batch.length < BATCH_FILES && bytes < BATCH_BYTES) {
-          batch.push({ index: next, path: sorted[next].source! });
-          bytes += sorted[next].size;
-          next++;
-        }
-        const results = workers.deflate(batch, bytes);
-        for (let k = 0; k < batch.length; k++) ahead.push(quiet(results.then((r) => fromWorker(r[k]))));
-        aheadBytes += bytes;
-      }
-    };
+    const inMemory = (e: ZipSource) => e.kind === 'file' && e.size <= spoolThreshold;
+    const reader = new ReadAhead(sorted, { workers, level, spoolDir, budget }, inMemory);
     for (let i = 0; i < sorted.length; i++) {
-      fill();
-      const entry = sorted[i];
-      const prepared = await ahead.shift()!.catch((err: unknown) => {
-        const failed = (err as { path?: string }).path;
-        throw unreadable(err, sorted.find((e) => e.source === failed)?.name ?? entry.name);
-      });
-      if (inMemory(entry)) aheadBytes -= entry.size;
-      if (!fmt.fitsClassicSizes(prepared.size)) throw new Error(`${entry.name} is too large for a layer zip`);
-      const record: fmt.EntryRecord = {
-        name: Buffer.from(entry.name, 'utf8'),
-        method: prepared.method,
-        crc: prepared.crc,
-        compressedSize: prepared.compressedSize,
-        size: prepared.size,
-        mode: modeOf(entry),
-        offset: out.position,
-      };
-      records.push(record);
-      if (entry.kind !== 'dir') files++;
+      const prepared = await reader.take(i);
+      records.push(await writeEntry(out, sorted[i], prepared, time));
+      if (sorted[i].kind !== 'dir') files++;
       unzippedSize += prepared.size;
-      await out.write(fmt.localHeader(record, time));
-      if (Buffer.isBuffer(prepared.data)) await out.write(prepared.data);
-      else await out.copyFrom(prepared.data.file, prepared.compressedSize);
     }
     const centralOffset = out.position;
     for (const record of records) await out.write(fmt.centralHeader(record, time));
@@ -205,66 +240,4 @@ async function spool(e: ZipSource, level: number, spoolFile: string): Promise<Pr
     return { method: fmt.METHOD_STORE, crc, compressedSize: size, size, data: { file: e.source! } };
   }
   return { method: fmt.METHOD_DEFLATE, crc, compressedSize, size, data: { file: spoolFile } };
-}
-
-/** Sequential writes, batched into large syscalls, hashed on the way out. */
-class OutputFile {
-  position = 0;
-  private readonly hash = createHash('sha256');
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  private closed = false;
-
-  constructor(private readonly fh: FileHandle) {}
-
-  async write(data: Buffer): Promise<void> {
-    if (data.length === 0) return;
-    this.hash.update(data);
-    this.position += data.length;
-    this.pending.push(data);
-    this.pendingBytes += data.length;
-    if (this.pendingBytes >= WRITE_BATCH) await this.flush();
-  }
-
-  /** Copies exactly `length` bytes of a file (it must not have changed since it was measured). */
-  async copyFrom(file: string, length: number): Promise<void> {
-    await this.flush();
-    const input = await open(file, 'r');
-    try {
-      const chunk = Buffer.alloc(Math.min(WRITE_BATCH, Math.max(length, 1)));
-      let copied = 0;
-      while (copied < length) {
-        const { bytesRead } = await input.read(chunk, 0, Math.min(chunk.length, length - copied), copied);
-        if (bytesRead === 0) throw new Error(`${file} changed while the zip was written`);
-        // Flushed at once, so the chunk can be reused for the next read.
-        await this.write(chunk.subarray(0, bytesRead));
-        await this.flush();
-        copied += bytesRead;
-      }
-    } finally {
-      await input.close();
-    }
-  }
-
-  private async flush(): Promise<void> {
-    if (this.pending.length === 0) return;
-    const batch = this.pending;
-    this.pending = [];
-    this.pendingBytes = 0;
-    await this.fh.writev(batch);
-  }
-
-  async close(): Promise<{ sha256: string; size: number }> {
-    await this.flush();
-    this.closed = true;
-    await this.fh.close();
-    return { sha256: this.hash.digest('hex'), size: this.position };
-  }
-
-  async abort(): Promise<void> {
-    if (!this.closed) {
-      this.closed = true;
-      await this.fh.close();
-    }
-  }
 }

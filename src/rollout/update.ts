@@ -106,10 +106,96 @@ async function finish(
   return outcome;
 }
 
+type Base = Omit<FunctionOutcome, 'status' | 'region' | 'function' | 'to'>;
+type Update = Extract<Plan, { action: 'update' }>;
+
+/**
+ * The outcome when nothing is to be sent: this run's update found in place (its answer lost, or settled since), a
+ * function skipped, refused or kept, or a dry run's plan; undefined when the update is to be sent.
+ */
+async function withoutUpdate(
+  job: FunctionJob,
+  deps: FunctionDeps,
+  view: FunctionView,
+  state: Attempt,
+  base: Base,
+): Promise<FunctionOutcome | undefined> {
+  const plan = state.plan!;
+  if (state.sent && view.layers.includes(state.sent.arn)) {
+    if (view.lastUpdateStatus === 'Failed') throw new FunctionFailure(failedUpdate(view));
+    return finish(job, deps, view, state.sent, 'updated', { ...base, to: toText(state.sent) });
+  }
+  if (plan.action === 'skip') return { region: job.region, function: view.name, status: 'skipped', ...base, to: '-' };
+  if (plan.action === 'refuse') throw new FunctionFailure(plan.problem);
+  if (plan.action === 'keep') {
+    const at = plan.atTarget && plan.from ? job.candidates.find((c) => c.arn === plan.from!.arn) : undefined;
+    if (at) return finish(job, deps, view, at, 'unchanged', { ...base, to: '-' });
+    return { region: job.region, function: view.name, status: 'unchanged', ...base, to: '-' };
+  }
+  if (job.dryRun) {
+    return {
+      region: job.region,
+      function: view.name,
+      status: 'planned',
+      ...base,
+      to: toText(plan.to),
+      layerArn: plan.to.arn,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * UpdateFunctionConfiguration guarded by the RevisionId just read. 'again' when the function is to be read again: it
+ * changed since (412), or another change was in progress and has been waited for (409); both bounded.
+ */
+async function sendUpdate(
+  job: FunctionJob,
+  deps: FunctionDeps,
+  view: FunctionView,
+  plan: Update,
+  tries: { round: number; conflicts: number },
+): Promise<'sent' | 'again'> {
+  try {
+    await step('UpdateFunctionConfiguration', () =>
+      deps.client.send(
+        new UpdateFunctionConfigurationCommand({
+          FunctionName: view.arn,
+          Layers: plan.layers,
+          ...(view.revisionId ? { RevisionId: view.revisionId } : {}),
+        }),
+      ),
+    );
+    return 'sent';
+  } catch (err) {
+    const name = errorName(err);
+    if (name === 'PreconditionFailedException') {
+      if (tries.round >= MAX_REPLANS) {
+        throw new FunctionFailure(
+          `changed by someone else between each read and update (${tries.round} times); not overwritten, not updated`,
+        );
+      }
+      deps.logger.info(`${job.region} ${view.name}: changed since it was read (412); reading it again.`);
+      return 'again';
+    }
+    if (name === 'ResourceConflictException') {
+      const conflicts = ++tries.conflicts;
+      if (conflicts > MAX_CONFLICT_WAITS) throw new FunctionFailure(`busy with other changes (${conflicts} x 409)`);
+      deps.logger.info(`${job.region} ${view.name}: another change is in progress (409); waiting for it.`);
+      const settled = await waitSettled(deps, view.arn);
+      // Busy with something GetFunction does not show (a version being published): back off before the next read.
+      if (!isBusy(settled)) await deps.sleep(POLL_MS[Math.min(conflicts - 1, POLL_MS.length - 1)]);
+      return 'again';
+    }
+    throw err;
+  }
+}
+
 async function attempt(job: FunctionJob, deps: FunctionDeps, state: Attempt): Promise<FunctionOutcome> {
   const withTags = job.range === undefined;
-  let conflicts = 0;
+  const tries = { round: 0, conflicts: 0 };
   for (let round = 1; ; round++) {
+    tries.round = round;
     let view = await readFunction(deps.client, job.function, withTags);
     if (isBusy(view)) {
       await waitSettled(deps, view.arn);
@@ -119,62 +205,20 @@ async function attempt(job: FunctionJob, deps: FunctionDeps, state: Attempt): Pr
     const plan = planFunction(view, { layerName: job.layerName, candidates: job.candidates, range: job.range });
     state.plan = plan;
     const base = { arn: view.arn, from: describeFrom(plan), why: plan.why };
-    // An update of this run that took effect although its answer was lost (a reset, a 5xx) or that settled since.
-    if (state.sent && view.layers.includes(state.sent.arn)) {
-      if (view.lastUpdateStatus === 'Failed') throw new FunctionFailure(failedUpdate(view));
-      return finish(job, deps, view, state.sent, 'updated', { ...base, to: toText(state.sent) });
-    }
-    if (plan.action === 'skip') return { region: job.region, function: view.name, status: 'skipped', ...base, to: '-' };
-    if (plan.action === 'refuse') throw new FunctionFailure(plan.problem);
-    if (plan.action === 'keep') {
-      const at = plan.atTarget && plan.from ? job.candidates.find((c) => c.arn === plan.from!.arn) : undefined;
-      if (at) return finish(job, deps, view, at, 'unchanged', { ...base, to: '-' });
-      return { region: job.region, function: view.name, status: 'unchanged', ...base, to: '-' };
-    }
-    const to = toText(plan.to);
-    if (job.dryRun) {
-      return { region: job.region, function: view.name, status: 'planned', ...base, to, layerArn: plan.to.arn };
-    }
-    state.sent = plan.to;
-    try {
-      await step('UpdateFunctionConfiguration', () =>
-        deps.client.send(
-          new UpdateFunctionConfigurationCommand({
-            FunctionName: view.arn,
-            Layers: plan.layers,
-            ...(view.revisionId ? { RevisionId: view.revisionId } : {}),
-          }),
-        ),
-      );
-    } catch (err) {
-      const name = errorName(err);
-      if (name === 'PreconditionFailedException') {
-        if (round >= MAX_REPLANS) {
-          throw new FunctionFailure(
-            `changed by someone else between each read and update (${round} times); not overwritten, not updated`,
-          );
-        }
-        deps.logger.info(`${job.region} ${view.name}: changed since it was read (412); reading it again.`);
-        continue;
-      }
-      if (name === 'ResourceConflictException') {
-        if (++conflicts > MAX_CONFLICT_WAITS) throw new FunctionFailure(`busy with other changes (${conflicts} x 409)`);
-        deps.logger.info(`${job.region} ${view.name}: another change is in progress (409); waiting for it.`);
-        const settled = await waitSettled(deps, view.arn);
-        // Busy with something GetFunction does not show (a version being published): back off before the next read.
-        if (!isBusy(settled)) await deps.sleep(POLL_MS[Math.min(conflicts - 1, POLL_MS.length - 1)]);
-        continue;
-      }
-      throw err;
-    }
+    const done = await withoutUpdate(job, deps, view, state, base);
+    if (done) return done;
+    // withoutUpdate answered every other action.
+    const update = plan as Update;
+    state.sent = update.to;
+    if ((await sendUpdate(job, deps, view, update, tries)) === 'again') continue;
     const settled = await waitSettled(deps, view.arn);
     if (settled.lastUpdateStatus === 'Failed') throw new FunctionFailure(failedUpdate(settled));
-    if (!settled.layers.includes(plan.to.arn)) {
+    if (!settled.layers.includes(update.to.arn)) {
       deps.logger.info(`${job.region} ${view.name}: its layers were changed by someone else meanwhile; reading again.`);
       if (round >= MAX_REPLANS) throw new FunctionFailure('its layers keep being changed by someone else');
       continue;
     }
-    return finish(job, deps, settled, plan.to, 'updated', { ...base, to });
+    return finish(job, deps, settled, update.to, 'updated', { ...base, to: toText(update.to) });
   }
 }
 
