@@ -1,11 +1,10 @@
 /**
  * One region's chain: read the newest version -> look for the version of a publish whose answer was lost, before
  * sending again (publish-call.ts) -> reuse the newest when it already holds this release (reuse.ts) -> else publish
- * (publish-version.ts) -> verify it and settle on one version when racing runs published twice (converge.ts) ->
- * share (share.ts). A transient failure runs the chain again from where it stopped (state.ts, aws/region-retry.ts);
- * whatever still goes wrong ends as a failed outcome with a reason; it never stops other regions.
+ * (publish-version.ts) -> verify it (verify.ts) -> settle on one version when racing runs published twice
+ * (converge.ts) -> share (share.ts). A transient failure runs the chain again from where it stopped (state.ts,
+ * aws/region-retry.ts); whatever still goes wrong ends as a failed outcome with a reason; it never stops other regions.
  */
-import { checkLayerVersionArn } from '../../aws/arn.js';
 import { classifyAwsError } from '../../aws/errors.js';
 import { retryRegion } from '../../aws/region-retry.js';
 import { failureReason, StepError } from '../../aws/step.js';
@@ -18,6 +17,7 @@ import { publishVersion } from './publish-version.js';
 import { reuseIfUnchanged } from './reuse.js';
 import { shareVersion, type ShareResult } from './share.js';
 import { releaseOf, type Finished, type Progress, type RegionDeps } from './state.js';
+import { verifyArn, verifyOwn } from './verify.js';
 
 /** What a dry run would do in the region: publish, and share with every grant. */
 function planned(plan: PublishPlan): Finished {
@@ -73,9 +73,12 @@ async function attemptRegion(plan: PublishPlan, region: string, deps: RegionDeps
     const dryRun = await findOrPublish(plan, region, deps, p);
     if (dryRun) return dryRun;
   }
-  if (p.own && !p.settled) await settleOwn(lambda, plan, region, p);
+  if (p.own && !p.settled) {
+    verifyOwn(p.own, region, plan);
+    await settleOwn(lambda, plan, region, p);
+  }
   const settled = p.settled!;
-  checkLayerVersionArn(settled.arn, { region, layerName: name, version: settled.version });
+  verifyArn(settled, region, plan);
   const statements = p.readPolicy ? undefined : (p.held?.statements ?? []);
   p.readPolicy = true;
   const shared = await shareVersion(lambda, { name, version: settled.version }, plan.sharing, {

@@ -14,7 +14,6 @@
  * new version, and get one; with align-versions a reused version keeps its number (padding republishes on purpose).
  */
 import { DeleteLayerVersionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { checkLayerVersionArn } from '../../aws/arn.js';
 import { isPadding } from '../align/alignment.js';
 import { sameMarker, type Marker } from '../../record/index.js';
 import { failureReason, step } from '../../aws/step.js';
@@ -76,16 +75,12 @@ export async function removeDuplicate(lambda: LambdaClient, name: string, versio
 }
 
 /**
- * This run's own version, verified (the ARN is this layer's in this region, AWS's CodeSha256 is the zip's), and the
- * version the region settles on. Runs that asked for a new version (`skip-unchanged: false`, an align-versions
- * republish) cut the block at the newest version they saw before publishing.
+ * The version the region settles on, from this run's own (verified first, verify.ts). Runs that asked for a new
+ * version (`skip-unchanged: false`, an align-versions republish) cut the block at the newest version they saw before
+ * publishing.
  */
 export async function settleOwn(lambda: LambdaClient, plan: PublishPlan, region: string, p: Progress): Promise<void> {
   const own = p.own!;
-  checkLayerVersionArn(own.arn, { region, layerName: plan.layer.name, version: own.version });
-  if (own.codeSha256 !== plan.layer.codeSha256) {
-    throw new Error(`AWS stored CodeSha256 ${own.codeSha256 ?? '(none)'}, the zip's is ${plan.layer.codeSha256}`);
-  }
   const republish = !plan.skipUnchanged || plan.align?.republish.includes(region);
   const floor = republish ? p.previousVersion : undefined;
   p.settled = await settleVersion(lambda, releaseOf(plan), own, { floor });

@@ -4,13 +4,13 @@
  * and reported as `unchanged`.
  */
 import type { LambdaClient } from '@aws-sdk/client-lambda';
-import { checkLayerVersionArn } from '../../aws/arn.js';
 import { sameMarker } from '../../record/index.js';
 import type { PublishPlan } from '../plan.js';
 import { getVersion, type NewestVersion } from '../versions.js';
 import { settleVersion } from './converge.js';
 import { readPolicy } from './share.js';
 import { releaseOf, type Progress, type Reusable } from './state.js';
+import { verifyArn } from './verify.js';
 
 /**
  * The newest version holds this release when its marker and CodeSha256 match ours. Its policy is read at the same
@@ -49,7 +49,7 @@ export async function reuseIfUnchanged(
       ? await reusableVersion(lambda, plan, newest)
       : undefined;
   if (!reusable) return false;
-  checkLayerVersionArn(reusable.arn, { region, layerName: plan.layer.name, version: reusable.version });
+  verifyArn(reusable, region, plan);
   p.held = reusable;
   // align-versions republishes on purpose (a higher number over a lower copy): its reuse keeps the number found.
   p.settled = plan.align ? reusable : await settleVersion(lambda, releaseOf(plan), reusable, { page: newest!.page });
