@@ -10,6 +10,12 @@ const STAGES = {
   group: ['**/publish/**', '**/release/**', '**/rollout/**', '**/action/**'],
   message: 'settings/ parses inputs; the stages import it, not the other way round',
 };
+/** aws/ and record/ are shared below the stages: they import none of these (aws/ not record/ either). */
+const ABOVE = ['settings', 'layer', 'artifact', 'publish', 'release', 'resolve', 'rollout', 'action'];
+const SHARED = (own) => ({
+  group: [...ABOVE, ...(own === 'aws' ? ['record'] : [])].map((d) => `**/${d}/**`),
+  message: `${own}/ is shared by the stages above it and imports none of them`,
+});
 const RELEASE = { group: ['**/release/**'], message: 'publish/ does not import release/, its consumer' };
 
 export default tseslint.config(
@@ -35,6 +41,10 @@ export default tseslint.config(
     files: ['src/settings/**'],
     rules: { 'no-restricted-imports': ['error', { paths: [ACTIONS_CORE], patterns: [EMULATORS, STAGES] }] },
   },
+  ...['aws', 'record'].map((own) => ({
+    files: [`src/${own}/**`],
+    rules: { 'no-restricted-imports': ['error', { paths: [ACTIONS_CORE], patterns: [EMULATORS, SHARED(own)] }] },
+  })),
   {
     files: ['emulators/**', '__tests__/**', '__fixtures__/**', 'scripts/**', 'bench/**'],
     rules: { 'no-restricted-imports': 'off' },

@@ -3,7 +3,8 @@ import { describe, expect, test } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
 import { checkLayerVersionArn, parseLayerVersionArn } from '../src/aws/arn.js';
 import { lambdaRegions, partitionOf } from '../src/aws/partitions.js';
-import { enabledRegions, parseRegionSelection, resolveRegions } from '../src/aws/regions.js';
+import { enabledRegions, resolveRegions } from '../src/aws/regions.js';
+import { parseRegionSelection } from '../src/settings/regions.js';
 
 describe('partitions', () => {
   test.each([

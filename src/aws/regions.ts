@@ -1,10 +1,10 @@
 /**
- * The `regions` and `exclude-regions` inputs: names checked against the SDK's partitions before anything is sent,
- * `all` expanded from the partition's Lambda regions, `all-enabled` from what the account says it has enabled.
+ * The regions a command works in: a RegionSelection (the `regions` and `exclude-regions` inputs, parsed by
+ * src/settings/regions.ts) made a list, `all` from the partition's Lambda regions, `all-enabled` from what the
+ * account says it has enabled.
  */
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { ConfigurationError } from '../errors.js';
-import { splitList } from '../settings/inputs.js';
 import { awsFailure, describeAwsError } from './errors.js';
 import { homeRegion, lambdaRegions, partitionOf, type Partition } from './partitions.js';
 
@@ -15,50 +15,6 @@ export interface RegionSelection {
   /** `all`: every region with Lambda; `all-enabled`: those of them the account has enabled. */
   expand?: 'all' | 'all-enabled';
   exclude: string[];
-}
-
-const split = (value: string): string[] => splitList(value).map((s) => s.toLowerCase());
-
-function checkRegion(input: string, region: string): Partition {
-  const partition = partitionOf(region);
-  if (!partition) {
-    throw new ConfigurationError(
-      `Input '${input}' has unknown region '${region}'; use region names such as us-east-1 (partitions aws, aws-cn, aws-us-gov, aws-eusc), 'all' or 'all-enabled'.`,
-    );
-  }
-  return partition;
-}
-
-export function parseRegionSelection(regions: string, exclude: string, envRegion?: string): RegionSelection {
-  const tokens = split(regions);
-  if (tokens.length === 0) {
-    throw new ConfigurationError(
-      "Input 'regions' is required: list regions (us-east-1 eu-west-1 ...), 'all' or 'all-enabled'.",
-    );
-  }
-  const keywords = [...new Set(tokens.filter((t) => t === 'all' || t === 'all-enabled'))];
-  if (keywords.length > 1) {
-    throw new ConfigurationError("Input 'regions' cannot hold both 'all' and 'all-enabled'; choose one.");
-  }
-  const named = [...new Set(tokens.filter((t) => t !== 'all' && t !== 'all-enabled'))];
-  const partitions = new Set(named.map((r) => checkRegion('regions', r)));
-  const excluded = [...new Set(split(exclude))];
-  for (const r of excluded) checkRegion('exclude-regions', r);
-  if (partitions.size > 1) {
-    throw new ConfigurationError(
-      `Input 'regions' mixes partitions (${[...partitions].join(', ')}); one set of credentials serves one partition, so publish to each in its own step.`,
-    );
-  }
-  const fromEnv = envRegion ? partitionOf(envRegion.trim()) : undefined;
-  const partition = [...partitions][0] ?? fromEnv ?? 'aws';
-  const selection: RegionSelection = { partition, named, exclude: excluded };
-  if (keywords[0]) selection.expand = keywords[0] as 'all' | 'all-enabled';
-  else if (named.every((r) => excluded.includes(r))) {
-    throw new ConfigurationError(
-      "Input 'exclude-regions' removes every region of 'regions'; nothing would be published.",
-    );
-  }
-  return selection;
 }
 
 /** The regions enabled for the account (EC2 DescribeRegions lists only those unless asked for all). */

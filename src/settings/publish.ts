@@ -3,7 +3,8 @@
  * before the zip is read or any AWS call is made; each mistake is one ConfigurationError naming the input.
  */
 import type { CredentialSettings } from '../aws/credentials.js';
-import { parseRegionSelection, type RegionSelection } from '../aws/regions.js';
+import type { RegionSelection } from '../aws/regions.js';
+import { parseRegionSelection } from './regions.js';
 import { ConfigurationError } from '../errors.js';
 import { checkArchitectures, checkArtifactName, checkName, checkRuntimes, checkText } from '../layer/limits.js';
 import { MAX_DESCRIPTION, MAX_LICENSE_INFO } from '../layer/limits.js';

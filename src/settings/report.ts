@@ -3,7 +3,7 @@
  * and the regions the matrix covers (so that a leg which stored no record still shows, as failed).
  */
 import { lambdaRegions } from '../aws/partitions.js';
-import { parseRegionSelection } from '../aws/regions.js';
+import { parseRegionSelection } from './regions.js';
 import { ConfigurationError } from '../errors.js';
 import { checkName } from '../layer/limits.js';
 import { FAIL_ON, type FailOn } from '../record/index.js';

@@ -5,7 +5,8 @@
  */
 import type { CredentialSettings } from '../aws/credentials.js';
 import { partitionOf } from '../aws/partitions.js';
-import { parseRegionSelection, type RegionSelection } from '../aws/regions.js';
+import type { RegionSelection } from '../aws/regions.js';
+import { parseRegionSelection } from './regions.js';
 import { ConfigurationError } from '../errors.js';
 import { checkName } from '../layer/limits.js';
 import { parseRange, type VersionRange } from '../resolve/range.js';
