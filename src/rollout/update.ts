@@ -7,9 +7,9 @@
  * recognised by its layers instead of being reported "unchanged".
  */
 import { UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
-import { classifyAwsError, describeAwsError } from '../aws/errors.js';
+import { classifyAwsError } from '../aws/errors.js';
 import { isTransient, retryRegion } from '../aws/region-retry.js';
-import { StepError, step } from '../aws/step.js';
+import { failureReason, StepError, step } from '../aws/step.js';
 import type { Candidate, VersionRange } from '../resolve/range.js';
 import { ensureAlias, type AliasOutcome } from './alias.js';
 import { FunctionFailure, isBusy, readFunction, type FunctionDeps } from './functions.js';
@@ -101,7 +101,7 @@ async function finish(
     // A transient failure runs the chain again (it finds the layers in place and retries the alias only).
     if (isTransient(err)) throw err;
     const where = status === 'updated' ? `$LATEST moved to ${toText(to)}` : `$LATEST is on ${toText(to)}`;
-    throw new FunctionFailure(`${where}, but alias ${job.alias} was not moved: ${describeFailure(err)}`);
+    throw new FunctionFailure(`${where}, but alias ${job.alias} was not moved: ${failureReason(err)}`);
   }
   return outcome;
 }
@@ -222,12 +222,6 @@ async function attempt(job: FunctionJob, deps: FunctionDeps, state: Attempt): Pr
   }
 }
 
-function describeFailure(err: unknown): string {
-  if (err instanceof FunctionFailure) return err.message;
-  if (err instanceof StepError) return describeAwsError(err.cause, err.operation);
-  return err instanceof Error ? err.message : String(err);
-}
-
 /** The function's outcome; a failure is an outcome too (with AWS's reason), never an exception. */
 export async function rolloutFunction(job: FunctionJob, deps: FunctionDeps): Promise<FunctionOutcome> {
   const state: Attempt = {};
@@ -237,7 +231,7 @@ export async function rolloutFunction(job: FunctionJob, deps: FunctionDeps): Pro
       now: deps.now,
       onRetry: (err, failed, delay) =>
         deps.logger.info(
-          `${job.region} ${job.function}: ${describeFailure(err)}; attempt ${failed + 1} in ${Math.round(delay / 1000)} s.`,
+          `${job.region} ${job.function}: ${failureReason(err)}; attempt ${failed + 1} in ${Math.round(delay / 1000)} s.`,
         ),
     });
   } catch (err) {
@@ -251,7 +245,7 @@ export async function rolloutFunction(job: FunctionJob, deps: FunctionDeps): Pro
       from: plan ? describeFrom(plan) : '-',
       to: plan?.action === 'update' ? toText(plan.to) : '-',
       why: plan?.why ?? (notFound ? 'listed' : 'not read'),
-      error: notFound ? `function not found in ${job.region}` : describeFailure(err),
+      error: notFound ? `function not found in ${job.region}` : failureReason(err),
     };
   }
 }

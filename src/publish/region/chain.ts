@@ -51,7 +51,7 @@ async function findOrPublish(
   return undefined;
 }
 
-function finished(p: Progress, shared: ShareResult): Finished {
+function sharedOutcome(p: Progress, shared: ShareResult): Finished {
   const { own, settled } = p;
   return {
     status: own ? 'published' : 'unchanged',
@@ -86,7 +86,7 @@ async function attemptRegion(plan: PublishPlan, region: string, deps: RegionDeps
     dryRun: plan.dryRun,
   });
   await dropDuplicate(lambda, name, p);
-  return finished(p, shared);
+  return sharedOutcome(p, shared);
 }
 
 /** The outcome when the attempts ran out. */
