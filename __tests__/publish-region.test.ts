@@ -189,7 +189,11 @@ describe('runRegion: a publish whose answer is lost is never blindly resent', ()
     // 3 sends per attempt, 4 attempts; each send after the first of an attempt follows a look.
     expect(r.count('publish')).toBe(12);
     expect(r.versions).toHaveLength(0);
-    expect(sleeps.filter((ms) => ms === 100 || ms === 200)).toHaveLength(8);
+    // The publish backoffs (100, 200 ms) within each attempt, a region retry's jittered wait between attempts (by
+    // position: a jittered wait may itself come out at 100 or 200 ms).
+    expect(sleeps).toHaveLength(11);
+    const publishBackoffs = sleeps.filter((_ms, i) => i % 3 !== 2);
+    expect(publishBackoffs).toEqual([100, 200, 100, 200, 100, 200, 100, 200]);
   });
 
   test('a region retry after a lost answer adopts the version instead of publishing again', async () => {
