@@ -6,38 +6,32 @@
  * publish joined by the artifact service get through 10% faults on it. The request log shows the faults happened.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import { runAction } from '../__fixtures__/action.js';
-import { startEmulator, type RunningEmulator } from '../emulators/index.js';
+import { startReleaseWorld, type ReleaseWorld } from '../__fixtures__/release-world.js';
+import type { RunningEmulator } from '../emulators/index.js';
 import type { FaultSettings } from '../emulators/faults.js';
 import { beginMarker } from '../src/release/body.js';
 import type { Octokit } from '../src/release/github.js';
 import { parseRecord } from '../src/record/json.js';
-import { makeZip } from '../__fixtures__/emulator-support.js';
 
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-south-1', 'sa-east-1'];
 const ALL_FAULTS: FaultSettings['kinds'] = ['429', '500', 'reset', 'drop-after-commit'];
-let emu: RunningEmulator;
-let octokit: Octokit;
-let ws: string;
-let owner: string;
-let repo: string;
+let world: ReleaseWorld;
+let emu: RunningEmulator, octokit: Octokit, owner: string, repo: string, ws: string;
 
 beforeAll(async () => {
-  emu = await startEmulator();
-  [owner, repo] = emu.env.GITHUB_REPOSITORY.split('/');
-  const github = await import('@actions/github');
-  octokit = github.getOctokit(emu.env.GITHUB_TOKEN, { baseUrl: emu.url });
-  ws = await mkdtemp(path.join(tmpdir(), 'llr-gh-faults-'));
-  await writeFile(path.join(ws, 'layer.zip'), makeZip({ 'python/gh.py': 'VERSION = "4.0.0"\n' }));
-  await mkdir(path.join(ws, 'layer/python/gh'), { recursive: true });
-  await writeFile(path.join(ws, 'layer/python/gh/__init__.py'), 'VERSION = "4.0.0"\n');
+  world = await startReleaseWorld({
+    workspace: 'llr-gh-faults-',
+    layer: { 'python/gh.py': 'VERSION = "4.0.0"\n' },
+    files: { 'layer/python/gh/__init__.py': 'VERSION = "4.0.0"\n' },
+  });
+  ({ emu, octokit, owner, repo, ws } = world);
 }, 60_000);
 
 afterAll(async () => {
-  await emu?.stop();
+  await world?.stop();
 });
 
 function faults(settings: Partial<FaultSettings>): void {

@@ -5,56 +5,37 @@
  * asset too. Two runs at once leave one section.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { runAction, type ActionRun } from '../__fixtures__/action.js';
-import { makeZip } from '../__fixtures__/emulator-support.js';
-import { startEmulator, type RunningEmulator } from '../emulators/index.js';
+import { startReleaseWorld, type ReleaseWorld } from '../__fixtures__/release-world.js';
+import type { RunningEmulator } from '../emulators/index.js';
 import { mintRuntimeToken } from '../emulators/github/index.js';
 import { beginMarker } from '../src/release/body.js';
 import type { Octokit } from '../src/release/github.js';
 
 const REGIONS = ['us-east-1', 'eu-west-1'];
-let emu: RunningEmulator;
-let octokit: Octokit;
-let ws: string;
-let owner: string;
-let repo: string;
+let world: ReleaseWorld;
+let emu: RunningEmulator, octokit: Octokit, owner: string, repo: string;
 
 beforeAll(async () => {
-  emu = await startEmulator({ github: { immutableReleases: true } });
-  [owner, repo] = emu.env.GITHUB_REPOSITORY.split('/');
-  const github = await import('@actions/github');
-  octokit = github.getOctokit(emu.env.GITHUB_TOKEN, { baseUrl: emu.url });
-  ws = await mkdtemp(path.join(tmpdir(), 'llr-immutable-'));
-  await writeFile(path.join(ws, 'layer.zip'), makeZip({ 'python/otel.py': 'VERSION = "2.0.0"\n' }));
+  world = await startReleaseWorld({
+    workspace: 'llr-immutable-',
+    layer: { 'python/otel.py': 'VERSION = "2.0.0"\n' },
+    emulator: { github: { immutableReleases: true } },
+  });
+  ({ emu, octokit, owner, repo } = world);
 }, 60_000);
 
 afterAll(async () => {
-  await emu?.stop();
+  await world?.stop();
 });
 
-async function eventFor(id: number): Promise<string> {
-  const { data: release } = await octokit.rest.repos.getRelease({ owner, repo, release_id: id });
-  const eventPath = path.join(ws, `event-${id}.json`);
-  await writeFile(eventPath, JSON.stringify({ action: 'published', release }));
-  return eventPath;
-}
+const eventFor = (id: number) => world.eventFor(id);
+const release = (id: number) => world.release(id);
 
 function publish(inputs: Record<string, string>, env: Record<string, string>): Promise<ActionRun> {
-  return runAction(
-    'publish',
-    {
-      name: 'otel',
-      zip: 'layer.zip',
-      version: '2.0.0',
-      regions: REGIONS.join(' '),
-      'github-token': emu.env.GITHUB_TOKEN,
-      ...inputs,
-    },
-    { ...emu.env, GITHUB_EVENT_NAME: 'push', ...env },
-    { cwd: ws },
+  return world.publish(
+    { name: 'otel', version: '2.0.0', regions: REGIONS.join(' '), ...inputs },
+    { GITHUB_EVENT_NAME: 'push', ...env },
   );
 }
 
@@ -64,10 +45,6 @@ function resolve(): Promise<ActionRun> {
     { name: 'otel', version: '2.x', source: 'github', 'github-token': emu.env.GITHUB_TOKEN },
     { ...emu.env },
   );
-}
-
-async function release(id: number) {
-  return (await octokit.rest.repos.getRelease({ owner, repo, release_id: id })).data;
 }
 
 describe('a published immutable release (on: release: published)', () => {

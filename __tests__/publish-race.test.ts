@@ -7,58 +7,37 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { GetLayerVersionByArnCommand, ListLayerVersionsCommand } from '@aws-sdk/client-lambda';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { runAction, type ActionRun } from '../__fixtures__/action.js';
-import { startEmulator, type RunningEmulator } from '../emulators/index.js';
+import type { ActionRun } from '../__fixtures__/action.js';
+import { startReleaseWorld, type ReleaseWorld } from '../__fixtures__/release-world.js';
+import type { RunningEmulator } from '../emulators/index.js';
 import { lambdaRegions } from '../src/aws/partitions.js';
-import type { Octokit } from '../src/release/github.js';
 import { parseRecord } from '../src/record/json.js';
-import { makeZip } from '../__fixtures__/emulator-support.js';
 import { lambdaClient, publishVersion } from '../__fixtures__/release-support.js';
 
 const REGIONS = lambdaRegions('aws').slice(0, 16);
+let world: ReleaseWorld;
 let emu: RunningEmulator;
-let octokit: Octokit;
-let ws: string;
-let owner: string;
-let repo: string;
 
 beforeAll(async () => {
-  emu = await startEmulator({ latencyMs: 500, latencyServices: ['lambda'] });
-  [owner, repo] = emu.env.GITHUB_REPOSITORY.split('/');
-  const github = await import('@actions/github');
-  octokit = github.getOctokit(emu.env.GITHUB_TOKEN, { baseUrl: emu.url });
-  ws = await mkdtemp(path.join(tmpdir(), 'llr-race-'));
-  await writeFile(path.join(ws, 'layer.zip'), makeZip({ 'python/race.py': 'VERSION = "3.1.0"\n' }));
+  world = await startReleaseWorld({
+    workspace: 'llr-race-',
+    layer: { 'python/race.py': 'VERSION = "3.1.0"\n' },
+    emulator: { latencyMs: 500, latencyServices: ['lambda'] },
+  });
+  ({ emu } = world);
 }, 60_000);
 
 afterAll(async () => {
-  await emu?.stop();
+  await world?.stop();
 });
 
-async function releaseEvent(tag: string): Promise<{ id: number; eventPath: string }> {
-  const { data: release } = await octokit.rest.repos.createRelease({ owner, repo, tag_name: tag, body: 'Notes.' });
-  const eventPath = path.join(ws, `event-${tag}.json`);
-  await writeFile(eventPath, JSON.stringify({ action: 'published', release }));
-  return { id: release.id, eventPath };
-}
+const releaseEvent = (tag: string) => world.releaseEvent(tag, 'Notes.');
 
 function publish(name: string, eventPath: string, inputs: Record<string, string> = {}, signal?: AbortSignal) {
-  return runAction(
-    'publish',
-    {
-      name,
-      zip: 'layer.zip',
-      version: '3.1.0',
-      regions: REGIONS.join(' '),
-      'share-with': 'public',
-      'github-token': emu.env.GITHUB_TOKEN,
-      ...inputs,
-    },
-    { ...emu.env, GITHUB_EVENT_NAME: 'release', GITHUB_EVENT_PATH: eventPath },
-    { cwd: ws, timeoutMs: 180_000, ...(signal ? { signal } : {}) },
+  return world.publish(
+    { name, version: '3.1.0', regions: REGIONS.join(' '), 'share-with': 'public', ...inputs },
+    { GITHUB_EVENT_NAME: 'release', GITHUB_EVENT_PATH: eventPath },
+    { timeoutMs: 180_000, ...(signal ? { signal } : {}) },
   );
 }
 
@@ -81,16 +60,12 @@ async function versionsOf(name: string, region: string): Promise<number[]> {
 
 /** The release's section ARNs and its one asset's, each checked alive. */
 async function releaseArns(id: number, name: string): Promise<{ table: string[]; asset: string[] }> {
-  const { data } = await octokit.rest.repos.getRelease({ owner, repo, release_id: id });
   // Each row names its ARN twice (the text and the copyable code); every one must be a live one.
-  const found = [...(data.body ?? '').matchAll(/arn:aws:lambda:[a-z0-9-]+:\d{12}:layer:[\w-]+:\d+/g)];
+  const found = [...(await world.bodyOf(id)).matchAll(/arn:aws:lambda:[a-z0-9-]+:\d{12}:layer:[\w-]+:\d+/g)];
   const table = [...new Set(found.map((m) => m[0]))];
-  const assets = (await octokit.rest.repos.listReleaseAssets({ owner, repo, release_id: id })).data;
+  const assets = await world.assets(id);
   expect(assets.map((a) => a.name)).toEqual([`${name}.arns.json`]);
-  const res = await fetch(`${emu.url}/repos/${owner}/${repo}/releases/assets/${assets[0].id}`, {
-    headers: { accept: 'application/octet-stream', authorization: `token ${emu.env.GITHUB_TOKEN}` },
-  });
-  const record = parseRecord(await res.text(), 'asset');
+  const record = parseRecord(await world.assetText(assets[0].id), 'asset');
   return { table, asset: Object.values(record.regions).map((r) => r.arn!) };
 }
 

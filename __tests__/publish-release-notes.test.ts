@@ -5,56 +5,35 @@
  * the end and a warning; the rerun replaces only that section.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { runAction, type ActionRun } from '../__fixtures__/action.js';
-import { makeZip } from '../__fixtures__/emulator-support.js';
-import { startEmulator, type RunningEmulator } from '../emulators/index.js';
+import type { ActionRun } from '../__fixtures__/action.js';
+import { startReleaseWorld, type ReleaseWorld } from '../__fixtures__/release-world.js';
 import { beginMarker, endMarker, sectionText } from '../src/release/body.js';
 import type { Octokit } from '../src/release/github.js';
 
 const B = beginMarker('notes');
 const E = endMarker('notes');
-let emu: RunningEmulator;
-let octokit: Octokit;
-let ws: string;
-let owner: string;
-let repo: string;
+let world: ReleaseWorld;
+let octokit: Octokit, owner: string, repo: string;
 
 beforeAll(async () => {
-  emu = await startEmulator();
-  [owner, repo] = emu.env.GITHUB_REPOSITORY.split('/');
-  const github = await import('@actions/github');
-  octokit = github.getOctokit(emu.env.GITHUB_TOKEN, { baseUrl: emu.url });
-  ws = await mkdtemp(path.join(tmpdir(), 'llr-notes-'));
-  await writeFile(path.join(ws, 'layer.zip'), makeZip({ 'python/n.py': 'n = 1\n' }));
+  world = await startReleaseWorld({ workspace: 'llr-notes-', layer: { 'python/n.py': 'n = 1\n' } });
+  ({ octokit, owner, repo } = world);
 }, 60_000);
 
 afterAll(async () => {
-  await emu?.stop();
+  await world?.stop();
 });
 
 let tags = 0;
 
-async function releaseWith(body: string): Promise<{ id: number; eventPath: string }> {
-  const { data } = await octokit.rest.repos.createRelease({ owner, repo, tag_name: `v1.0.${tags++}`, body });
-  const eventPath = path.join(ws, `event-${data.id}.json`);
-  await writeFile(eventPath, JSON.stringify({ action: 'published', release: data }));
-  return { id: data.id, eventPath };
-}
+const releaseWith = (body: string) => world.releaseEvent(`v1.0.${tags++}`, body);
+const bodyOf = (id: number) => world.bodyOf(id);
 
 function publish(eventPath: string, version: string): Promise<ActionRun> {
-  return runAction(
-    'publish',
-    { name: 'notes', zip: 'layer.zip', version, regions: 'us-east-1', 'github-token': emu.env.GITHUB_TOKEN },
-    { ...emu.env, GITHUB_EVENT_NAME: 'release', GITHUB_EVENT_PATH: eventPath },
-    { cwd: ws },
+  return world.publish(
+    { name: 'notes', version, regions: 'us-east-1' },
+    { GITHUB_EVENT_NAME: 'release', GITHUB_EVENT_PATH: eventPath },
   );
-}
-
-async function bodyOf(id: number): Promise<string> {
-  return (await octokit.rest.repos.getRelease({ owner, repo, release_id: id })).data.body ?? '';
 }
 
 const AMBIGUOUS: [string, string][] = [

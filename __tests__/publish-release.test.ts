@@ -4,73 +4,39 @@
  * publish leaves its record as a matrix leg artifact that `report` merges.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { runAction, type ActionRun } from '../__fixtures__/action.js';
-import { startEmulator, type RunningEmulator } from '../emulators/index.js';
+import { startReleaseWorld, type ReleaseWorld } from '../__fixtures__/release-world.js';
+import type { RunningEmulator } from '../emulators/index.js';
 import { beginMarker, endMarker } from '../src/release/body.js';
 import type { Octokit } from '../src/release/github.js';
 import { parseRecord } from '../src/record/json.js';
-import { makeZip } from '../__fixtures__/emulator-support.js';
 
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-south-1'];
-let emu: RunningEmulator;
-let octokit: Octokit;
-let ws: string;
-let owner: string;
-let repo: string;
+let world: ReleaseWorld;
+let emu: RunningEmulator, octokit: Octokit, owner: string, repo: string;
 
 beforeAll(async () => {
-  emu = await startEmulator();
-  [owner, repo] = emu.env.GITHUB_REPOSITORY.split('/');
-  const github = await import('@actions/github');
-  octokit = github.getOctokit(emu.env.GITHUB_TOKEN, { baseUrl: emu.url });
-  ws = await mkdtemp(path.join(tmpdir(), 'llr-publish-release-'));
-  await writeFile(path.join(ws, 'layer.zip'), makeZip({ 'python/otel.py': 'VERSION = "1.2.0"\n' }));
+  world = await startReleaseWorld({
+    workspace: 'llr-publish-release-',
+    layer: { 'python/otel.py': 'VERSION = "1.2.0"\n' },
+  });
+  ({ emu, octokit, owner, repo } = world);
 }, 60_000);
 
 afterAll(async () => {
-  await emu?.stop();
+  await world?.stop();
 });
 
-async function releaseEvent(tag: string, body: string): Promise<{ id: number; eventPath: string }> {
-  const { data: release } = await octokit.rest.repos.createRelease({ owner, repo, tag_name: tag, body });
-  const eventPath = path.join(ws, `event-${tag}.json`);
-  await writeFile(eventPath, JSON.stringify({ action: 'published', release }));
-  return { id: release.id, eventPath };
-}
+const releaseEvent = (tag: string, body: string) => world.releaseEvent(tag, body);
+const assets = (id: number) => world.assets(id);
+const assetText = (id: number) => world.assetText(id);
+const bodyOf = (id: number) => world.bodyOf(id);
 
 function publish(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
-  return runAction(
-    'publish',
-    {
-      name: 'otel',
-      zip: 'layer.zip',
-      version: '1.2.0',
-      regions: REGIONS.join(' '),
-      'share-with': 'public',
-      'github-token': emu.env.GITHUB_TOKEN,
-      ...inputs,
-    },
-    { ...emu.env, GITHUB_EVENT_NAME: 'push', ...env },
-    { cwd: ws },
+  return world.publish(
+    { name: 'otel', version: '1.2.0', regions: REGIONS.join(' '), 'share-with': 'public', ...inputs },
+    { GITHUB_EVENT_NAME: 'push', ...env },
   );
-}
-
-async function assets(id: number) {
-  return (await octokit.rest.repos.listReleaseAssets({ owner, repo, release_id: id })).data;
-}
-
-async function assetText(id: number): Promise<string> {
-  const res = await fetch(`${emu.url}/repos/${owner}/${repo}/releases/assets/${id}`, {
-    headers: { accept: 'application/octet-stream', authorization: `token ${emu.env.GITHUB_TOKEN}` },
-  });
-  return res.text();
-}
-
-async function bodyOf(id: number): Promise<string> {
-  return (await octokit.rest.repos.getRelease({ owner, repo, release_id: id })).data.body ?? '';
 }
 
 describe('publish on a release event', () => {
