@@ -12,7 +12,7 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { artifactServiceProblem } from '../artifact/index.js';
-import type { ArtifactStore, StoredArtifact } from '../artifact/store.js';
+import type { ArtifactStore } from '../artifact/store.js';
 import { ConfigurationError, errorMessage, ServiceError, type StepOutcome } from '../errors.js';
 import type { PublishRun } from '../publish/publish.js';
 import type { PublishSettings } from '../settings/publish.js';
@@ -70,7 +70,8 @@ export async function uploadLeg(
   run: Pick<PublishRun, 'record' | 'plan' | 'settings'>,
   store: ArtifactStore | undefined,
   env: NodeJS.ProcessEnv,
-  existing?: Promise<StoredArtifact | undefined>,
+  /** The delete of an earlier record of this leg, begun while the regions were published. */
+  after?: Promise<unknown>,
 ): Promise<ServiceError | undefined> {
   if (run.plan.dryRun) return undefined;
   if (!store) {
@@ -87,7 +88,7 @@ export async function uploadLeg(
       env,
       directory,
       ...(identity ? { identity } : {}),
-      ...(existing ? { existing } : {}),
+      ...(after ? { after } : {}),
     });
     core.info(`Result record uploaded as artifact ${artifact.name} (for 'report' after a matrix).`);
     return undefined;

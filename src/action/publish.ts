@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { artifactServiceProblem, artifactStoreAvailable, artifactStoreFromEnv } from '../artifact/index.js';
-import type { ArtifactStore, StoredArtifact } from '../artifact/store.js';
+import type { ArtifactStore } from '../artifact/store.js';
 import { AwsClients } from '../aws/clients.js';
 import { actionSession } from './aws.js';
 import { ConfigurationError, type ServiceError, stepFailure } from '../errors.js';
@@ -236,31 +236,28 @@ export async function runPublish(env: NodeJS.ProcessEnv = process.env): Promise<
   // name by an earlier run of this step in this job (the name is per job attempt) is deleted (one look-up and one
   // delete, together shorter than a rerun's regions); the record is uploaded as soon as the regions are final, while
   // the follow-ups run and the release is written.
-  let existingLeg: Promise<StoredArtifact | undefined> | undefined;
+  let legCleared: Promise<unknown> | undefined;
   let legUpload: Promise<ServiceError | undefined> | undefined;
   const onPlanned = (plan: PublishPlan) => {
-    if (!store || plan.dryRun) return;
+    if (!store?.delete || plan.dryRun) return;
     const name = legArtifactFor(plan.layer.name, plan.regions, env, settings.credentials.roleToAssume);
-    const deleted = store.delete
-      ? store.delete(name).then((id) => {
-          if (id !== undefined) {
-            core.info(
-              `Artifact ${name} (id ${id}), from an earlier run of this step, is replaced by this run's record.`,
-            );
-          }
-          return undefined;
-        })
-      : store.find(name);
-    // A failed look-up or delete: the upload finds out (refused, then it replaces the artifact itself).
-    existingLeg = deleted.catch(() => undefined);
+    legCleared = store
+      .delete(name)
+      .then((id) => {
+        if (id === undefined) return;
+        core.info(`Artifact ${name} (id ${id}), from an earlier run of this step, is replaced by this run's record.`);
+      })
+      // A failed delete: the upload finds out (refused, then it replaces the artifact itself).
+      .catch(() => undefined);
   };
+  // publishLayer tells the record before it returns, dry runs included (uploadLeg skips those).
   const onRecord = (record: ResultRecord, plan: PublishPlan) => {
-    legUpload = uploadLeg({ record, plan, settings }, store, env, existingLeg);
+    legUpload = uploadLeg({ record, plan, settings }, store, env, legCleared);
   };
   const run = await publishStep(env, store, settings, REAL_TIME, { onPlanned, onRecord });
   await reportPublish(run, env);
   const [legProblem, releaseProblem] = await Promise.all([
-    legUpload ?? uploadLeg(run, store, env, existingLeg),
+    legUpload!,
     writeRelease(run, release, settings.githubToken ?? ''),
   ]);
   const failure = stepFailure([

@@ -16,18 +16,14 @@ export async function uploadReplacing(
     retentionDays?: number;
     info?: (message: string) => void;
     /**
-     * The artifact of this name, when the caller looked it up beforehand (off the critical path): one found is
-     * deleted before the upload, sparing the upload that would fail and the look-up after it.
+     * Work on this name to finish before the upload: the caller's delete of an earlier artifact of the name, begun
+     * off the critical path, which spares the upload that would fail and the delete after it.
      */
-    existing?: Promise<StoredArtifact | undefined>;
+    after?: Promise<unknown>;
   } = {},
 ): Promise<StoredArtifact> {
   const upload = () => store.upload(name, files, rootDirectory, { retentionDays: options.retentionDays });
-  const known = await options.existing?.catch(() => undefined);
-  if (known && store.delete) {
-    await store.delete(name).catch(() => undefined);
-    options.info?.(`Replaced artifact '${name}' (id ${known.id}), uploaded earlier in this run (a re-run job).`);
-  }
+  await options.after?.catch(() => undefined);
   try {
     return await upload();
   } catch (first) {

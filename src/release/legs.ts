@@ -68,8 +68,8 @@ export interface UploadLegOptions {
   /** The role or account this leg publishes with, when the workflow passes one. */
   identity?: string;
   retentionDays?: number;
-  /** The artifact of this name the run already holds, looked up earlier (while the regions were published). */
-  existing?: Promise<StoredArtifact | undefined>;
+  /** The delete of an earlier record of this leg, begun while the regions were published: awaited first. */
+  after?: Promise<unknown>;
 }
 
 /** The leg artifact's name for a record of layer `name` covering `regions`. */
@@ -91,7 +91,7 @@ export async function uploadLegRecord(
   try {
     return await uploadReplacing(store, name, [file], options.directory, {
       retentionDays: options.retentionDays,
-      ...(options.existing ? { existing: options.existing } : {}),
+      ...(options.after ? { after: options.after } : {}),
     });
   } catch (err) {
     // Two processes of one step at once (both replacing the name): the one that lost finds the other's record of the
