@@ -154,7 +154,8 @@ async function sendUpdate(
   deps: FunctionDeps,
   view: FunctionView,
   plan: Update,
-  tries: { round: number; conflicts: number },
+  round: number,
+  waits: { conflicts: number },
 ): Promise<'sent' | 'again'> {
   try {
     await step('UpdateFunctionConfiguration', () =>
@@ -170,16 +171,16 @@ async function sendUpdate(
   } catch (err) {
     const name = errorName(err);
     if (name === 'PreconditionFailedException') {
-      if (tries.round >= MAX_REPLANS) {
+      if (round >= MAX_REPLANS) {
         throw new FunctionFailure(
-          `changed by someone else between each read and update (${tries.round} times); not overwritten, not updated`,
+          `changed by someone else between each read and update (${round} times); not overwritten, not updated`,
         );
       }
       deps.logger.info(`${job.region} ${view.name}: changed since it was read (412); reading it again.`);
       return 'again';
     }
     if (name === 'ResourceConflictException') {
-      const conflicts = ++tries.conflicts;
+      const conflicts = ++waits.conflicts;
       if (conflicts > MAX_CONFLICT_WAITS) throw new FunctionFailure(`busy with other changes (${conflicts} x 409)`);
       deps.logger.info(`${job.region} ${view.name}: another change is in progress (409); waiting for it.`);
       const settled = await waitSettled(deps, view.arn);
@@ -193,9 +194,8 @@ async function sendUpdate(
 
 async function attempt(job: FunctionJob, deps: FunctionDeps, state: Attempt): Promise<FunctionOutcome> {
   const withTags = job.range === undefined;
-  const tries = { round: 0, conflicts: 0 };
+  const waits = { conflicts: 0 };
   for (let round = 1; ; round++) {
-    tries.round = round;
     let view = await readFunction(deps.client, job.function, withTags);
     if (isBusy(view)) {
       await waitSettled(deps, view.arn);
@@ -210,7 +210,7 @@ async function attempt(job: FunctionJob, deps: FunctionDeps, state: Attempt): Pr
     // withoutUpdate answered every other action.
     const update = plan as Update;
     state.sent = update.to;
-    if ((await sendUpdate(job, deps, view, update, tries)) === 'again') continue;
+    if ((await sendUpdate(job, deps, view, update, round, waits)) === 'again') continue;
     const settled = await waitSettled(deps, view.arn);
     if (settled.lastUpdateStatus === 'Failed') throw new FunctionFailure(failedUpdate(settled));
     if (!settled.layers.includes(update.to.arn)) {
